@@ -1,0 +1,25 @@
+# Runs one consumer scenario: configure, build and run tests/install/consumer.
+# -DMODE=package|subdir|fetch -DSRC=<tessera source> -DBIN=<scratch dir> [-DPREFIX=<install prefix>]
+file(REMOVE_RECURSE ${BIN})
+set(_args -S ${SRC}/tests/install/consumer -B ${BIN}/build -DTESSERA_CONSUME=${MODE}
+          -DTESSERA_SOURCE_DIR=${SRC} -DCMAKE_BUILD_TYPE=Release)
+if(MODE STREQUAL "package")
+  execute_process(COMMAND ${CMAKE_COMMAND} --install ${TESSERA_BUILD} --prefix ${BIN}/prefix
+                  RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "cmake --install failed (${rc})")
+  endif()
+  list(APPEND _args -DCMAKE_PREFIX_PATH=${BIN}/prefix)
+endif()
+foreach(step IN ITEMS configure build run)
+  if(step STREQUAL "configure")
+    execute_process(COMMAND ${CMAKE_COMMAND} ${_args} RESULT_VARIABLE rc)
+  elseif(step STREQUAL "build")
+    execute_process(COMMAND ${CMAKE_COMMAND} --build ${BIN}/build -j2 RESULT_VARIABLE rc)
+  else()
+    execute_process(COMMAND ${BIN}/build/app RESULT_VARIABLE rc)
+  endif()
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "consumer (${MODE}) ${step} failed (${rc})")
+  endif()
+endforeach()
