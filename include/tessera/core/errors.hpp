@@ -122,5 +122,42 @@ inline data_error type_mismatch(std::string_view where, std::string_view column,
                       std::string(column));
 }
 
+// "<where>: duplicate column name '<column>'"
+inline data_error duplicate_column(std::string_view where, std::string_view column) {
+    return data_error(detail::concat(where, ": duplicate column name '", column, "'"),
+                      std::string(column));
+}
+
+// "<where>: column '<column>' has <found> rows, expected <expected>"
+inline data_error length_mismatch(std::string_view where, std::string_view column,
+                                  std::size_t expected, std::size_t found) {
+    return data_error(detail::concat(where, ": column '", column, "' has ", found,
+                                     " rows, expected ", expected),
+                      std::string(column));
+}
+
+// "<where>: <what> <index> is out of bounds; size is <size>"
+inline shape_error out_of_bounds(std::string_view where, std::string_view what,
+                                 std::size_t index, std::size_t size) {
+    return shape_error(detail::concat(where, ": ", what, " ", index,
+                                      " is out of bounds; size is ", size));
+}
+
+// Categorical data: a code outside [-1, dictionary size) or a repeated label.
+inline data_error invalid_code(std::string_view where, std::string_view column,
+                               std::size_t row, std::int64_t code, std::size_t dict_size) {
+    return data_error(detail::concat(where, ": column '", column, "' has code ", code,
+                                     " at row ", row, "; valid codes are -1 (null) to ",
+                                     static_cast<std::int64_t>(dict_size) - 1),
+                      std::string(column), row);
+}
+inline data_error duplicate_category(std::string_view where, std::string_view column,
+                                     std::string_view label) {
+    return data_error(detail::concat(where, ": column '", column,
+                                     "' has the category '", label,
+                                     "' twice in its dictionary"),
+                      std::string(column));
+}
+
 }  // namespace errors
 }  // namespace tessera
