@@ -94,6 +94,12 @@ inline shape_error empty_input(std::string_view where) {
     return shape_error(detail::concat(where, ": input is empty"));
 }
 
+// numpy's nanargmin/nanargmax raise "All-NaN slice encountered".
+inline shape_error all_nan(std::string_view where, std::size_t n) {
+    return shape_error(detail::concat(where, ": All-NaN slice encountered: all ", n,
+                                      " values are NaN, so no element can be chosen"));
+}
+
 // "<owner>: <field> = <value> is out of range; valid: <range>"
 template <class V>
 config_error out_of_range(std::string_view owner, std::string_view field, const V& value,
