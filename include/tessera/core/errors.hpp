@@ -149,6 +149,14 @@ inline shape_error out_of_bounds(std::string_view where, std::string_view what,
                                       " is out of bounds; size is ", size));
 }
 
+// "<where>: <what> [<begin>, <end>) is invalid for <size> rows; need begin <= end <= <size>"
+inline shape_error invalid_range(std::string_view where, std::string_view what,
+                                 std::size_t begin, std::size_t end, std::size_t size) {
+    return shape_error(detail::concat(where, ": ", what, " [", begin, ", ", end,
+                                      ") is invalid for ", size,
+                                      " rows; need begin <= end <= ", size));
+}
+
 // Categorical data: a code outside [-1, dictionary size) or a repeated label.
 inline data_error invalid_code(std::string_view where, std::string_view column,
                                std::size_t row, std::int64_t code, std::size_t dict_size) {
