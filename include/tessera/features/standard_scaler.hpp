@@ -1,0 +1,470 @@
+// tessera/features/standard_scaler.hpp — standardize features: (x - mean) / std.
+//
+// Reference behaviour: scikit-learn's StandardScaler (1.x). Per feature, fit
+// ignores NaN (each feature has its own sample count), the variance is the
+// population variance (ddof 0), and a feature whose variance is within the
+// rounding error of the two-pass algorithm (`_is_constant_feature`:
+// var <= n*eps*var + (n*mean*eps)^2) gets scale 1. A feature that is NaN in
+// every row gets mean, var and scale NaN, as in scikit-learn. Transform keeps
+// NaN and, like scikit-learn, computes in the input's precision with mean and
+// scale rounded to it: y = (x - T(mean)) / T(scale).
+//
+// Fit reads X once. Moments are accumulated in double. exec::seq is Welford's
+// update, element by element; exec::simd walks blocks of 64 rows, does the
+// two-pass (corrected) moments of each block in xsimd batches across columns
+// and Chan-merges the blocks; exec::par runs that per chunk of rows and
+// Chan-merges the chunks in chunk order, so the result is bitwise identical
+// for any thread count.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <tessera/core/concepts.hpp>
+#include <tessera/core/errors.hpp>
+#include <tessera/core/serialize.hpp>
+#include <tessera/core/tensor.hpp>
+#include <tessera/exec/parallel.hpp>
+#include <tessera/exec/policy.hpp>
+#include <tessera/kernels/detail/simd.hpp>
+
+namespace tessera::features {
+
+namespace detail {
+
+// Per-column count, mean and M2 (sum of squared deviations from the mean).
+struct column_moments {
+    std::vector<double> count;
+    std::vector<double> mean;
+    std::vector<double> m2;
+
+    column_moments() = default;
+    explicit column_moments(std::size_t cols) : count(cols, 0.0), mean(cols, 0.0), m2(cols, 0.0) {}
+};
+
+// Chan, Golub & LeVeque (1979), pairwise update: folds (nb, mb, qb) into (na, ma, qa).
+inline void chan_merge(double& na, double& ma, double& qa, double nb, double mb,
+                       double qb) noexcept {
+    if (nb == 0.0) return;
+    if (na == 0.0) {
+        na = nb;
+        ma = mb;
+        qa = qb;
+        return;
+    }
+    const double n = na + nb;
+    const double delta = mb - ma;
+    ma += delta * (nb / n);
+    qa += qb + delta * delta * (na / n * nb);
+    na = n;
+}
+
+inline void chan_merge(column_moments& a, const column_moments& b) noexcept {
+    for (std::size_t c = 0; c < a.count.size(); ++c)
+        chan_merge(a.count[c], a.mean[c], a.m2[c], b.count[c], b.mean[c], b.m2[c]);
+}
+
+// Moments of rows [0, rows) of a row-major block (row stride `ld`), Chan-merged
+// into count/mean/m2[0, cols). Blocks of `block_rows` rows are small enough to
+// stay in cache, so the block's second pass costs no memory traffic: X is read
+// from memory once. Columns are visited in tiles for the same reason when rows
+// are wide.
+struct column_moments_fn {
+    static constexpr std::size_t block_rows = 64;
+    static constexpr std::size_t tile_cols = 256;
+
+    template <class Arch, class T>
+    void operator()(Arch, const T* x, std::size_t rows, std::size_t cols, std::size_t ld,
+                    double* count, double* mean, double* m2) const {
+        using B = simd::batch<double, Arch>;
+        constexpr std::size_t W = B::size;
+        const std::size_t vcols = cols - cols % W;
+        alignas(Arch::alignment()) double bn[W];
+        alignas(Arch::alignment()) double bm[W];
+        alignas(Arch::alignment()) double bq[W];
+
+        for (std::size_t c0 = 0; c0 < vcols; c0 += tile_cols) {
+            const std::size_t c1 = std::min(vcols, c0 + tile_cols);
+            for (std::size_t r0 = 0; r0 < rows; r0 += block_rows) {
+                const std::size_t nr = std::min(block_rows, rows - r0);
+                const T* blk = x + r0 * ld;
+                for (std::size_t c = c0; c < c1; c += W) {
+                    // v == v is false exactly for NaN: NaN lanes add nothing.
+                    B s(0.0), n(0.0);
+                    for (std::size_t r = 0; r < nr; ++r) {
+                        const B v = B::load_unaligned(blk + r * ld + c);
+                        const auto ok = v == v;
+                        s += select(ok, v, B(0.0));
+                        n += select(ok, B(1.0), B(0.0));
+                    }
+                    const B m = s / n;  // NaN where n == 0; such lanes are skipped below
+                    B cs(0.0), sq(0.0);
+                    for (std::size_t r = 0; r < nr; ++r) {
+                        const B v = B::load_unaligned(blk + r * ld + c);
+                        const B d = select(v == v, v - m, B(0.0));
+                        cs += d;
+                        sq += d * d;
+                    }
+                    // Corrected two-pass: subtract the rounding error of m.
+                    const B q = sq - cs * cs / n;
+                    n.store_aligned(bn);
+                    m.store_aligned(bm);
+                    q.store_aligned(bq);
+                    for (std::size_t k = 0; k < W; ++k)
+                        chan_merge(count[c + k], mean[c + k], m2[c + k], bn[k], bm[k], bq[k]);
+                }
+            }
+        }
+        for (std::size_t c = vcols; c < cols; ++c) {
+            for (std::size_t r0 = 0; r0 < rows; r0 += block_rows) {
+                const std::size_t nr = std::min(block_rows, rows - r0);
+                const T* col = x + r0 * ld + c;
+                double s = 0.0, n = 0.0;
+                for (std::size_t r = 0; r < nr; ++r) {
+                    const double v = static_cast<double>(col[r * ld]);
+                    if (v == v) {
+                        s += v;
+                        n += 1.0;
+                    }
+                }
+                if (n == 0.0) continue;
+                const double m = s / n;
+                double cs = 0.0, sq = 0.0;
+                for (std::size_t r = 0; r < nr; ++r) {
+                    const double v = static_cast<double>(col[r * ld]);
+                    if (v == v) {
+                        cs += v - m;
+                        sq += (v - m) * (v - m);
+                    }
+                }
+                chan_merge(count[c], mean[c], m2[c], n, m, sq - cs * cs / n);
+            }
+        }
+    }
+};
+
+// y = (x - a) / b element-wise over rows, a and b per column (standardize).
+struct standardize_fn {
+    template <class Arch, class T>
+    void operator()(Arch, const T* x, T* y, std::size_t rows, std::size_t cols, const T* a,
+                    const T* b) const {
+        using B = simd::batch<T, Arch>;
+        constexpr std::size_t W = B::size;
+        for (std::size_t r = 0; r < rows; ++r) {
+            const T* xr = x + r * cols;
+            T* yr = y + r * cols;
+            std::size_t c = 0;
+            for (; c + W <= cols; c += W)
+                ((B::load_unaligned(xr + c) - B::load_unaligned(a + c)) / B::load_unaligned(b + c))
+                    .store_unaligned(yr + c);
+            for (; c < cols; ++c) yr[c] = (xr[c] - a[c]) / b[c];
+        }
+    }
+};
+
+// y = x * b + a element-wise over rows (inverse_transform: a = mean, b = scale).
+struct unstandardize_fn {
+    template <class Arch, class T>
+    void operator()(Arch, const T* x, T* y, std::size_t rows, std::size_t cols, const T* a,
+                    const T* b) const {
+        using B = simd::batch<T, Arch>;
+        constexpr std::size_t W = B::size;
+        for (std::size_t r = 0; r < rows; ++r) {
+            const T* xr = x + r * cols;
+            T* yr = y + r * cols;
+            std::size_t c = 0;
+            for (; c + W <= cols; c += W)
+                (B::load_unaligned(xr + c) * B::load_unaligned(b + c) + B::load_unaligned(a + c))
+                    .store_unaligned(yr + c);
+            for (; c < cols; ++c) yr[c] = xr[c] * b[c] + a[c];
+        }
+    }
+};
+
+// Rows per work chunk: `grain` counts elements, so chunks cover about `grain`
+// values whatever the width; it depends on the shape only, never on threads.
+inline std::size_t rows_per_chunk(std::size_t grain, std::size_t cols) noexcept {
+    const std::size_t per = grain / (cols ? cols : 1);
+    return per ? per : 1;
+}
+
+// ---- fit: per-column moments on each backend --------------------------------
+
+template <class T>
+column_moments moments(exec::serial_tag<false>, const matrix<T>& X) {
+    const std::size_t rows = X.shape()[0], cols = X.shape()[1];
+    column_moments m(cols);
+    for (std::size_t r = 0; r < rows; ++r) {
+        for (std::size_t c = 0; c < cols; ++c) {
+            const double v = static_cast<double>(X(r, c));
+            if (std::isnan(v)) continue;
+            m.count[c] += 1.0;
+            const double d = v - m.mean[c];
+            m.mean[c] += d / m.count[c];
+            m.m2[c] += d * (v - m.mean[c]);
+        }
+    }
+    return m;
+}
+
+template <class T>
+column_moments moments(exec::serial_tag<true>, const matrix<T>& X) {
+    const std::size_t rows = X.shape()[0], cols = X.shape()[1];
+    column_moments m(cols);
+    column_moments_fn{}(simd::default_arch{}, X.data(), rows, cols, cols, m.count.data(),
+                        m.mean.data(), m.m2.data());
+    return m;
+}
+
+template <class T>
+column_moments moments(const exec::pool_tag<true>& tag, const matrix<T>& X) {
+    const std::size_t rows = X.shape()[0], cols = X.shape()[1];
+    auto by_rows = tag;
+    by_rows.grain = rows_per_chunk(tag.grain, cols);
+    return exec::parallel_reduce(
+        by_rows, rows, column_moments(cols),
+        [&](const exec::chunk& ch) {
+            column_moments part(cols);
+            column_moments_fn{}(simd::default_arch{}, X.data() + ch.begin * cols, ch.size(),
+                                cols, cols, part.count.data(), part.mean.data(),
+                                part.m2.data());
+            return part;
+        },
+        [](column_moments acc, const column_moments& part) {
+            chan_merge(acc, part);
+            return acc;
+        });
+}
+
+// ---- transform / inverse: element-wise over rows -----------------------------
+
+template <class Kernel, class T, class Scalar>
+void rowwise(exec::serial_tag<false>, Kernel, Scalar scalar, const matrix<T>& X, matrix<T>& Y,
+             const T* a, const T* b) {
+    const std::size_t rows = X.shape()[0], cols = X.shape()[1];
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t c = 0; c < cols; ++c) Y(r, c) = scalar(X(r, c), a[c], b[c]);
+}
+
+template <class Kernel, class T, class Scalar>
+void rowwise(exec::serial_tag<true>, Kernel k, Scalar, const matrix<T>& X, matrix<T>& Y,
+             const T* a, const T* b) {
+    k(simd::default_arch{}, X.data(), Y.data(), X.shape()[0], X.shape()[1], a, b);
+}
+
+template <class Kernel, class T, class Scalar>
+void rowwise(const exec::pool_tag<true>& tag, Kernel k, Scalar, const matrix<T>& X,
+             matrix<T>& Y, const T* a, const T* b) {
+    const std::size_t rows = X.shape()[0], cols = X.shape()[1];
+    auto by_rows = tag;
+    by_rows.grain = rows_per_chunk(tag.grain, cols);
+    exec::parallel_for(by_rows, rows, [&](const exec::chunk& ch) {
+        k(simd::default_arch{}, X.data() + ch.begin * cols, Y.data() + ch.begin * cols,
+          ch.size(), cols, a, b);
+    });
+}
+
+}  // namespace detail
+
+// The fitted scaler: per-feature statistics and the transform they define.
+// Immutable; safe to use from many threads at once.
+class standard_scaler_fitted {
+public:
+    static constexpr std::string_view type_tag = "features::standard_scaler";
+    static constexpr std::uint32_t payload_version = 1;
+
+    // From statistics (mean, population var, per-feature sample counts); scale is
+    // derived as scikit-learn does.
+    standard_scaler_fitted(bool with_mean, bool with_std, vector<double> mean, vector<double> var,
+                           vector<std::int64_t> n_samples_seen)
+        : with_mean_(with_mean),
+          with_std_(with_std),
+          mean_(std::move(mean)),
+          var_(std::move(var)),
+          n_seen_(std::move(n_samples_seen)) {
+        const std::size_t cols = mean_.size();
+        if (var_.size() != cols || n_seen_.size() != cols)
+            throw errors::size_mismatch("standard_scaler: var / n_samples_seen vs mean", cols,
+                                        var_.size() != cols ? var_.size() : n_seen_.size());
+        scale_ = vector<double>::from_shape({cols});
+        constexpr double eps = std::numeric_limits<double>::epsilon();
+        for (std::size_t c = 0; c < cols; ++c) {
+            const double n = static_cast<double>(n_seen_(c));
+            const double nme = n * mean_(c) * eps;
+            const bool constant = var_(c) <= n * eps * var_(c) + nme * nme;
+            scale_(c) = constant ? 1.0 : std::sqrt(var_(c));
+        }
+    }
+
+    // Per-feature mean, population variance, standard deviation with near-constant
+    // features set to 1, and the number of non-NaN values fit saw. All four are
+    // computed whatever with_mean / with_std say (scikit-learn leaves them None).
+    const vector<double>& mean() const noexcept { return mean_; }
+    const vector<double>& var() const noexcept { return var_; }
+    const vector<double>& scale() const noexcept { return scale_; }
+    const vector<std::int64_t>& n_samples_seen() const noexcept { return n_seen_; }
+    std::size_t n_features_in() const noexcept { return mean_.size(); }
+    bool with_mean() const noexcept { return with_mean_; }
+    bool with_std() const noexcept { return with_std_; }
+
+    // (x - mean) / scale per feature, in T; NaN stays NaN.
+    template <exec::execution_policy P, std::floating_point T>
+    matrix<T> transform(const P& policy, const matrix<T>& X) const {
+        return apply(policy, X, "standard_scaler::transform", detail::standardize_fn{},
+                     [](T x, T m, T s) { return (x - m) / s; });
+    }
+    template <std::floating_point T>
+    matrix<T> transform(const matrix<T>& X) const {
+        return transform(exec::par, X);
+    }
+
+    // x * scale + mean per feature, in T.
+    template <exec::execution_policy P, std::floating_point T>
+    matrix<T> inverse_transform(const P& policy, const matrix<T>& X) const {
+        return apply(policy, X, "standard_scaler::inverse_transform", detail::unstandardize_fn{},
+                     [](T x, T m, T s) { return x * s + m; });
+    }
+    template <std::floating_point T>
+    matrix<T> inverse_transform(const matrix<T>& X) const {
+        return inverse_transform(exec::par, X);
+    }
+
+    void save(io::writer& w) const {
+        w.put<std::uint32_t>(payload_version);
+        w.put<std::uint8_t>(with_mean_ ? 1 : 0);
+        w.put<std::uint8_t>(with_std_ ? 1 : 0);
+        w.put(mean_);
+        w.put(var_);
+        w.put(n_seen_);
+    }
+
+    static standard_scaler_fitted load(io::reader& r) {
+        const auto version = r.get<std::uint32_t>("standard_scaler payload version");
+        if (version != payload_version)
+            throw format_error(tessera::detail::concat(
+                "standard_scaler: payload version ", version, " is not one this build reads (",
+                payload_version, ")"));
+        const auto flag = [&](std::string_view field) {
+            const auto v = r.get<std::uint8_t>(field);
+            if (v > 1)
+                throw format_error(tessera::detail::concat("standard_scaler: field '", field,
+                                                           "' is ", unsigned{v},
+                                                           ", expected 0 or 1"));
+            return v == 1;
+        };
+        const bool with_mean = flag("with_mean");
+        const bool with_std = flag("with_std");
+        auto mean = r.get_tensor<double, 1>("mean");
+        auto var = r.get_tensor<double, 1>("var");
+        auto n_seen = r.get_tensor<std::int64_t, 1>("n_samples_seen");
+        if (var.size() != mean.size() || n_seen.size() != mean.size())
+            throw format_error(tessera::detail::concat(
+                "standard_scaler: mean, var and n_samples_seen have ", mean.size(), ", ",
+                var.size(), " and ", n_seen.size(), " entries; expected equal lengths"));
+        return standard_scaler_fitted(with_mean, with_std, std::move(mean), std::move(var),
+                                      std::move(n_seen));
+    }
+
+private:
+    template <class P, class T, class Kernel, class Scalar>
+    matrix<T> apply(const P& policy, const matrix<T>& X, std::string_view where, Kernel k,
+                    Scalar scalar) const {
+        if constexpr (exec::device_policy<P>) {
+            TESSERA_CUDA_NOT_AVAILABLE(P);
+            return {};
+        } else {
+            const std::size_t cols = X.shape()[1];
+            if (cols != n_features_in())
+                throw shape_error(tessera::detail::concat(
+                    where, ": X has ", cols, " columns, but the scaler was fitted on ",
+                    n_features_in(), " columns"));
+            // Like scikit-learn, the statistics are rounded to T before use; a
+            // disabled step uses 0 / 1, which leaves every value (NaN included) as is.
+            std::vector<T> m(cols), s(cols);
+            for (std::size_t c = 0; c < cols; ++c) {
+                m[c] = with_mean_ ? static_cast<T>(mean_(c)) : T(0);
+                s[c] = with_std_ ? static_cast<T>(scale_(c)) : T(1);
+            }
+            matrix<T> Y = matrix<T>::from_shape(X.shape());
+            detail::rowwise(exec::select_backend(policy), k, scalar, X, Y, m.data(), s.data());
+            return Y;
+        }
+    }
+
+    bool with_mean_;
+    bool with_std_;
+    vector<double> mean_;
+    vector<double> var_;
+    vector<double> scale_;
+    vector<std::int64_t> n_seen_;
+};
+
+// The estimator: hyperparameters only. `fit` returns a standard_scaler::fitted.
+//   auto f = features::standard_scaler{{.with_mean = true, .with_std = true}}.fit(exec::par, X);
+class standard_scaler {
+public:
+    struct params {
+        bool with_mean = true;  // subtract the per-feature mean
+        bool with_std = true;   // divide by the per-feature standard deviation
+    };
+    using fitted = standard_scaler_fitted;
+
+    constexpr standard_scaler() = default;
+    constexpr explicit standard_scaler(const params& p) : params_(p) {}
+
+    constexpr const params& get_params() const noexcept { return params_; }
+
+    // One pass over X (n_samples x n_features, row-major). Throws shape_error on
+    // 0 rows or 0 columns. Both parameters are booleans, so every value is valid.
+    template <exec::execution_policy P, std::floating_point T>
+    fitted fit(const P& policy, const matrix<T>& X) const {
+        if constexpr (exec::device_policy<P>) {
+            TESSERA_CUDA_NOT_AVAILABLE(P);
+            return fitted(true, true, {}, {}, {});
+        } else {
+            const std::size_t rows = X.shape()[0], cols = X.shape()[1];
+            if (rows == 0)
+                throw shape_error(tessera::detail::concat(
+                    "standard_scaler::fit: X has 0 rows (shape 0 x ", cols,
+                    "); need at least 1 sample"));
+            if (cols == 0)
+                throw shape_error(tessera::detail::concat(
+                    "standard_scaler::fit: X has 0 columns (shape ", rows,
+                    " x 0); need at least 1 feature"));
+            const detail::column_moments m = detail::moments(exec::select_backend(policy), X);
+            auto mean = vector<double>::from_shape({cols});
+            auto var = vector<double>::from_shape({cols});
+            auto n_seen = vector<std::int64_t>::from_shape({cols});
+            constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+            for (std::size_t c = 0; c < cols; ++c) {
+                n_seen(c) = static_cast<std::int64_t>(m.count[c]);
+                // All-NaN feature: mean and var NaN (scikit-learn's nanmean of nothing).
+                // Rounding can leave M2 a hair below 0 for a constant feature.
+                mean(c) = m.count[c] > 0 ? m.mean[c] : nan;
+                var(c) = m.count[c] > 0 ? std::max(0.0, m.m2[c] / m.count[c]) : nan;
+            }
+            return fitted(params_.with_mean, params_.with_std, std::move(mean), std::move(var),
+                          std::move(n_seen));
+        }
+    }
+    template <std::floating_point T>
+    fitted fit(const matrix<T>& X) const {
+        return fit(exec::par, X);
+    }
+
+private:
+    params params_{};
+};
+
+static_assert(transformer<standard_scaler, matrix<float>> &&
+              transformer<standard_scaler, matrix<double>>);
+
+}  // namespace tessera::features
