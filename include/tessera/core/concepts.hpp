@@ -42,10 +42,18 @@ concept validator = requires(const V& v, const frame& f) {
     { v.check(f).passed() } -> std::convertible_to<bool>;
 };
 
-// A fitted transformer: transform(policy, X) const, and it can be saved.
+namespace detail {
+// A call that yields a value: `void transform(...)` or `void predict(...)` would
+// satisfy a bare `{ expr }` requirement yet compose with nothing.
+template <class T>
+concept returns_value = !std::is_void_v<T>;
+}  // namespace detail
+
+// A fitted transformer: transform(policy, X) const returning the new X, and it
+// can be saved.
 template <class F, class X = matrix<float>>
 concept fitted_transformer = serializable<F> && requires(const F& f, const X& x) {
-    { f.transform(exec::seq, x) };
+    { f.transform(exec::seq, x) } -> detail::returns_value;
 };
 
 // An estimator: fit(policy, X) returns a fitted transformer.
@@ -57,13 +65,13 @@ concept transformer = requires(const T& t, const X& x) {
 // predict(policy, X) const, and it can be saved.
 template <class P, class X = matrix<float>>
 concept predictor = serializable<P> && requires(const P& p, const X& x) {
-    { p.predict(exec::seq, x) };
+    { p.predict(exec::seq, x) } -> detail::returns_value;
 };
 
 // A predictor that also gives class probabilities.
 template <class P, class X = matrix<float>>
 concept probabilistic_predictor = predictor<P, X> && requires(const P& p, const X& x) {
-    { p.predict_proba(exec::seq, x) };
+    { p.predict_proba(exec::seq, x) } -> detail::returns_value;
 };
 
 // An estimator: fit(policy, X, y) returns a predictor.
