@@ -353,10 +353,10 @@ private:
                                           yv * zi);
                             const double p1 = sigmoid(zi);
                             detail::axpy<V>(wi * (p1 - yv), buf.data(), g, q);
-                            if (want_h) {
+                            if (want_h) {  // upper triangle; mirrored after the reduction
                                 const double h = wi * p1 * (1.0 - p1);
                                 for (std::size_t j = 0; j < q; ++j)
-                                    detail::axpy<V>(h * buf[j], buf.data(), H + j * P, q);
+                                    detail::axpy<V>(h * buf[j], buf.data() + j, H + j * P + j, q - j);
                             }
                         } else {
                             const double lse = log_sum_exp(z.data(), m);
@@ -370,9 +370,12 @@ private:
                                     for (std::size_t kb = ka; kb < m; ++kb) {
                                         const double c =
                                             wi * z[ka] * ((ka == kb ? 1.0 : 0.0) - z[kb]);
-                                        for (std::size_t j = 0; j < q; ++j)
-                                            detail::axpy<V>(c * buf[j], buf.data(),
-                                                            H + (ka * q + j) * P + kb * q, q);
+                                        // diagonal blocks: upper triangle only
+                                        for (std::size_t j = 0; j < q; ++j) {
+                                            const std::size_t j0 = ka == kb ? j : 0;
+                                            detail::axpy<V>(c * buf[j], buf.data() + j0,
+                                                            H + (ka * q + j) * P + kb * q + j0, q - j0);
+                                        }
                                     }
                         }
                     }
@@ -389,12 +392,11 @@ private:
             if (want_h) {
                 out.H.assign(acc.begin() + 1 + static_cast<std::ptrdiff_t>(P), acc.end());
                 for (double& v : out.H) v /= S;
-                // Only blocks ka <= kb were accumulated: mirror the rest.
-                for (std::size_t ka = 0; ka < m; ++ka)
-                    for (std::size_t kb = ka + 1; kb < m; ++kb)
-                        for (std::size_t i = 0; i < q; ++i)
-                            for (std::size_t j = 0; j < q; ++j)
-                                out.H[(kb * q + j) * P + ka * q + i] = out.H[(ka * q + i) * P + kb * q + j];
+                // Only blocks ka <= kb, and the upper triangle of diagonal
+                // blocks, were accumulated; together that is the upper
+                // triangle of H: mirror it.
+                for (std::size_t i = 0; i < P; ++i)
+                    for (std::size_t j = 0; j < i; ++j) out.H[i * P + j] = out.H[j * P + i];
                 for (std::size_t r = 0; r < m; ++r)
                     for (std::size_t j = 0; j < d; ++j) out.H[(r * q + j) * P + r * q + j] += lambda;
                 // Softmax intercepts are defined up to a common shift (H has the
