@@ -22,14 +22,12 @@
 //             rejected the block is re-encrypted, philox(block, key), for more
 #pragma once
 
-#include <algorithm>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
 #include <numbers>
-#include <random>
 #include <ranges>
 #include <type_traits>
 #include <unordered_map>
@@ -130,8 +128,8 @@ inline std::uint64_t bounded(philox4x32_counter b, philox4x32_key key,
 }  // namespace detail::philox
 
 // A Philox4x32-10 stream keyed by (seed, stream), positioned at a counter.
-// Satisfies std::uniform_random_bit_generator (64-bit results), so it plugs into
-// <random> too; tessera's own draws use the methods below, whose values are
+// Satisfies std::uniform_random_bit_generator (64-bit results; checked in
+// tests/core), so it plugs into <random> too; tessera's own draws use the methods below, whose values are
 // defined by this header and so are the same on every platform.
 class philox_engine {
 public:
@@ -218,6 +216,7 @@ public:
     // Fisher–Yates from the back (as std::shuffle / numpy): element i swaps with a
     // uniform j in [0, i], for i = n-1 down to 1; consumes n-1 counters.
     template <std::ranges::random_access_range R>
+        requires std::ranges::sized_range<R>
     void shuffle(R&& r) {
         const auto n = static_cast<std::size_t>(std::ranges::size(r));
         auto first = std::ranges::begin(r);
@@ -272,7 +271,5 @@ private:
 };
 
 using rng = philox_engine;
-
-static_assert(std::uniform_random_bit_generator<philox_engine>);
 
 }  // namespace tessera
