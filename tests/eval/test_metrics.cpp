@@ -473,3 +473,29 @@ BOOST_AUTO_TEST_CASE(option_errors) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// ===================================================================================
+// The example in docs/eval.md (kept between the markers; compiled and run here).
+BOOST_AUTO_TEST_CASE(doc_example) {
+    // example-begin metrics
+    using namespace tessera;
+    const std::vector<std::int32_t> y_true{0, 1, 1, 0, 1, 2};
+    const std::vector<std::int32_t> y_pred{0, 1, 0, 0, 1, 2};
+    const std::vector<double> score{0.1, 0.9, 0.4, 0.35, 0.8, 0.7};  // P(class 1)
+
+    double acc = eval::accuracy_score(y_true, y_pred);                        // 5/6
+    double f1m = eval::f1_score(y_true, y_pred, {.average = eval::averaging::macro});
+    auto cm = eval::confusion_matrix(y_true, y_pred, {.normalize = eval::normalize_mode::over_true});
+
+    const std::vector<std::int32_t> clicked{0, 1, 1, 0, 1, 0};
+    double auc = eval::roc_auc_score(exec::par, clicked, score);              // 8/9
+    double mse = eval::mean_squared_error(std::vector<float>{1, 2, 3}, std::vector<float>{1, 2, 5});
+    // example-end metrics
+    CHECK_NEAR(acc, 5.0 / 6);
+    // class 0: P 2/3 R 1 F .8; class 1: P 1 R 2/3 F .8; class 2: 1 → (0.8 + 0.8 + 1) / 3
+    CHECK_NEAR(f1m, 2.6 / 3);
+    CHECK_NEAR(cm.counts(1, 0), 1.0 / 3);
+    // positives .9 .4 .8, negatives .1 .35 .7: .4 loses to .7 → 8 of 9 pairs
+    CHECK_NEAR(auc, 8.0 / 9);
+    CHECK_NEAR(mse, 4.0 / 3);
+}
