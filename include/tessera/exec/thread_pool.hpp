@@ -55,19 +55,23 @@ public:
     void run(unsigned threads, std::size_t ntasks, F&& task) {
         if (ntasks == 0) return;
         if (threads == 0) threads = hardware_threads();
+        // Every path below calls the task through this one std::function, so
+        // the task body is compiled once. Two inlined copies may be optimised
+        // differently (e.g. FMA contraction under -ffp-contract=fast), which
+        // would make results depend on the thread count.
+        std::function<void(std::size_t)> fn = std::ref(task);
         const std::size_t want = std::min<std::size_t>(threads, ntasks);
         if (want <= 1 || in_worker()) {
-            for (std::size_t i = 0; i < ntasks; ++i) task(i);
+            for (std::size_t i = 0; i < ntasks; ++i) fn(i);
             return;
         }
         std::unique_lock owner(run_mu_, std::try_to_lock);
         if (!owner.owns_lock()) {  // another user thread is using the pool
-            for (std::size_t i = 0; i < ntasks; ++i) task(i);
+            for (std::size_t i = 0; i < ntasks; ++i) fn(i);
             return;
         }
         ensure_workers(want - 1);
 
-        std::function<void(std::size_t)> fn = std::ref(task);
         job j(&fn, ntasks);
         {
             std::lock_guard lk(mu_);
