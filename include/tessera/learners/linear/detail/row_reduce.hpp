@@ -112,8 +112,13 @@ std::vector<double> sum_rows(const Backend& be, std::size_t n, std::size_t d,
         body(std::size_t{0}, n, acc, std::true_type{});
         return acc;
     } else {
-        const exec::pool_tag<true> rows{.threads = be.threads,
-                                        .grain = rows_per_chunk(be.grain, d)};
+        // parallel_reduce keeps one partial per chunk until the ordered fold;
+        // cap their total at 2^24 doubles (128 MiB: the Hessian of a wide
+        // multinomial model is large). The cut still depends only on n, d,
+        // grain and out_size, never on the thread count.
+        const std::size_t max_chunks = std::max<std::size_t>(1, (std::size_t{1} << 24) / std::max<std::size_t>(1, out_size));
+        const std::size_t per = std::max(rows_per_chunk(be.grain, d), (n + max_chunks - 1) / max_chunks);
+        const exec::pool_tag<true> rows{.threads = be.threads, .grain = per};
         return exec::parallel_reduce(
             rows, n, std::vector<double>(out_size, 0.0),
             [&](const exec::chunk& c) {
