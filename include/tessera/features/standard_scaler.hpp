@@ -278,7 +278,7 @@ void rowwise(const exec::pool_tag<true>& tag, Kernel k, Scalar, const matrix<T>&
 // Immutable; safe to use from many threads at once.
 class standard_scaler_fitted {
 public:
-    static constexpr std::string_view type_tag = "features::standard_scaler";
+    static constexpr std::string_view type_tag = "tessera.features.standard_scaler";
     static constexpr std::uint32_t payload_version = 1;
 
     // From statistics (mean, population var, per-feature sample counts); scale is

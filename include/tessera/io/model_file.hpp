@@ -26,6 +26,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -258,17 +259,21 @@ inline model_header inspect_string(std::string_view bytes,
     return detail::parse_model(bytes, source).header;
 }
 
-// Decodes a T from the bytes of a model file; `source` names it in error messages.
-template <serializable T>
-T load_from_string(std::string_view bytes, std::string_view source = "in-memory model") {
+// Decodes a T from the bytes of a model file; `source` names it in error
+// messages. T may be cv-qualified (`load<decltype(model)>` with a const model).
+template <class T>
+    requires serializable<std::remove_cvref_t<T>>
+std::remove_cvref_t<T> load_from_string(std::string_view bytes,
+                                        std::string_view source = "in-memory model") {
+    using U = std::remove_cvref_t<T>;
     const detail::parsed_model m = detail::parse_model(bytes, source);
-    const std::string_view expected = T::type_tag;
+    const std::string_view expected = U::type_tag;
     if (m.header.type_tag != expected)
         throw format_error(detail::concat(source, ": type tag mismatch: the file holds a '",
                                           m.header.type_tag, "', but a '", expected,
                                           "' was requested"));
     reader r(m.payload, detail::concat(source, " payload"));
-    T obj = T::load(r);
+    U obj = U::load(r);
     r.expect_end();
     return obj;
 }
@@ -280,8 +285,9 @@ void save(const T& obj, const std::filesystem::path& path) {
     detail::write_file_atomically(save_to_string(obj), path);
 }
 
-template <serializable T>
-T load(const std::filesystem::path& path) {
+template <class T>
+    requires serializable<std::remove_cvref_t<T>>
+std::remove_cvref_t<T> load(const std::filesystem::path& path) {
     const std::string bytes = detail::read_file(path);
     return load_from_string<T>(bytes, detail::file_source(path));
 }

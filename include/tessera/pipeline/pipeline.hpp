@@ -52,10 +52,10 @@ inline constexpr bool is_pipeline<pipeline<S...>> = true;
 
 struct from_tuple_t {};
 
-// "pipeline<tag1,tag2,...>", built at compile time from the stages' type tags.
+// "tessera.pipeline<tag1,tag2,...>", built at compile time from the stages' type tags.
 template <class... F>
 struct joined_tag {
-    static constexpr std::string_view open = "pipeline<";
+    static constexpr std::string_view open = "tessera.pipeline<";
     static constexpr std::string_view close = ">";
     static constexpr std::size_t length = open.size() + close.size() +
                                           (std::size_t{0} + ... + std::string_view(F::type_tag).size()) +
