@@ -354,7 +354,7 @@ struct golden {
 };
 
 golden read_golden(const std::string& name) {
-    std::ifstream in(std::string(TESSERA_SHARED_TEST_DATA_DIR) + "/logistic_golden_" + name + ".txt");
+    std::ifstream in(std::string(TESSERA_TEST_DATA_DIR) + "/logistic_golden_" + name + ".txt");
     if (!in) throw std::runtime_error("cannot open golden file " + name);
     golden g;
     g.name = name;
