@@ -164,40 +164,56 @@ struct histogram_sums_fn {
 
 // ---- gradient / hessian -------------------------------------------------------------
 
-// The accumulator cell: grad, hess and the count (as a double, exact below 2^53)
-// side by side in 32 bytes, so one row is one 256-bit load-add-store.
-struct alignas(32) gh_cell {
-    double v[4];
+// Partial gradient/hessian histograms: a {grad, hess} pair per bin, which the
+// compiler adds as one 128-bit vector, and a separate 32-bit count (flushed
+// before it can overflow). Measured on 1M uint8 rows, 256 bins (ns/row, seq /
+// 4 copies): uniform bins 1.2 / 1.3, 90% of rows in one bin 3.1 / 1.3; a
+// 32-byte {grad, hess, count, pad} cell of doubles was slower in both.
+struct gh_pair {
+    double g;
+    double h;
 };
 
 struct gh_partials {
-    std::vector<gh_cell> cells;
+    static constexpr std::size_t flush_rows = std::size_t{1} << 31;
     std::size_t copies;
     std::size_t nbins;
-    gh_cell* copy(std::size_t c) noexcept {
-        return cells.data() + (c < copies ? c : c % copies) * nbins;
+    std::vector<gh_pair> sums;
+    std::vector<std::uint32_t> counts;
+    std::size_t since_flush = 0;
+
+    explicit gh_partials(std::size_t nb)
+        : copies(hist_copies(nb, sizeof(gh_pair) + sizeof(std::uint32_t))),
+          nbins(nb),
+          sums(copies * nb, gh_pair{0.0, 0.0}),
+          counts(copies * nb, 0u) {}
+
+    // Copy c of 4: fewer copies are reused round-robin.
+    gh_pair* sum(std::size_t c) noexcept { return sums.data() + (c % copies) * nbins; }
+    std::uint32_t* count(std::size_t c) noexcept { return counts.data() + (c % copies) * nbins; }
+
+    // Adds the partials into out (copy 0 first) and clears them.
+    void flush(grad_hess_bin* out) noexcept {
+        for (std::size_t c = 0; c < copies; ++c)
+            for (std::size_t b = 0; b < nbins; ++b) {
+                out[b].grad += sums[c * nbins + b].g;
+                out[b].hess += sums[c * nbins + b].h;
+                out[b].count += counts[c * nbins + b];
+            }
+        std::fill(sums.begin(), sums.end(), gh_pair{0.0, 0.0});
+        std::fill(counts.begin(), counts.end(), 0u);
+        since_flush = 0;
+    }
+    void rows_done(std::size_t n, grad_hess_bin* out) noexcept {
+        since_flush += n;
+        if (since_flush >= flush_rows) flush(out);
     }
 };
 
-inline gh_partials make_gh_partials(std::size_t nbins) {
-    const std::size_t copies = hist_copies(nbins, sizeof(gh_cell));
-    return {std::vector<gh_cell>(copies * nbins, gh_cell{{0.0, 0.0, 0.0, 0.0}}), copies, nbins};
-}
-
-inline void gh_add(gh_cell* h, std::size_t b, float g, float hs) noexcept {
-    const double row[4] = {static_cast<double>(g), static_cast<double>(hs), 1.0, 0.0};
-    for (int k = 0; k < 4; ++k) h[b].v[k] += row[k];
-}
-
-inline void gh_flush(gh_partials& p, grad_hess_bin* out) noexcept {
-    for (std::size_t c = 0; c < p.copies; ++c) {
-        const gh_cell* h = p.cells.data() + c * p.nbins;
-        for (std::size_t b = 0; b < p.nbins; ++b) {
-            out[b].grad += h[b].v[0];
-            out[b].hess += h[b].v[1];
-            out[b].count += static_cast<std::uint64_t>(h[b].v[2]);
-        }
-    }
+inline void gh_add(gh_pair* s, std::uint32_t* c, std::size_t b, float g, float h) noexcept {
+    s[b].g += static_cast<double>(g);
+    s[b].h += static_cast<double>(h);
+    ++c[b];
 }
 
 struct histogram_grad_hess_fn {
@@ -205,28 +221,33 @@ struct histogram_grad_hess_fn {
     template <class Arch, class B>
     std::size_t operator()(Arch, const B* bins, const float* grad, const float* hess,
                            std::size_t n, std::size_t nbins, grad_hess_bin* out) const {
-        gh_partials part = make_gh_partials(nbins);
-        gh_cell* h0 = part.copy(0);
-        gh_cell* h1 = part.copy(1);
-        gh_cell* h2 = part.copy(2);
-        gh_cell* h3 = part.copy(3);
+        gh_partials part(nbins);
+        gh_pair* s0 = part.sum(0);
+        gh_pair* s1 = part.sum(1);
+        gh_pair* s2 = part.sum(2);
+        gh_pair* s3 = part.sum(3);
+        std::uint32_t* c0 = part.count(0);
+        std::uint32_t* c1 = part.count(1);
+        std::uint32_t* c2 = part.count(2);
+        std::uint32_t* c3 = part.count(3);
         for (std::size_t b0 = 0; b0 < n; b0 += hist_block) {
             const std::size_t len = std::min(hist_block, n - b0);
             const B* p = bins + b0;
             const float* g = grad + b0;
-            const float* hs = hess + b0;
+            const float* h = hess + b0;
             const std::size_t bad = first_bad_bin_fn{}(Arch{}, p, len, nbins);
             if (bad != len) return b0 + bad;
             std::size_t i = 0;
             for (; i + 4 <= len; i += 4) {
-                gh_add(h0, p[i], g[i], hs[i]);
-                gh_add(h1, p[i + 1], g[i + 1], hs[i + 1]);
-                gh_add(h2, p[i + 2], g[i + 2], hs[i + 2]);
-                gh_add(h3, p[i + 3], g[i + 3], hs[i + 3]);
+                gh_add(s0, c0, p[i], g[i], h[i]);
+                gh_add(s1, c1, p[i + 1], g[i + 1], h[i + 1]);
+                gh_add(s2, c2, p[i + 2], g[i + 2], h[i + 2]);
+                gh_add(s3, c3, p[i + 3], g[i + 3], h[i + 3]);
             }
-            for (; i < len; ++i) gh_add(h0, p[i], g[i], hs[i]);
+            for (; i < len; ++i) gh_add(s0, c0, p[i], g[i], h[i]);
+            part.rows_done(len, out);
         }
-        gh_flush(part, out);
+        part.flush(out);
         return n;
     }
 
@@ -236,35 +257,40 @@ struct histogram_grad_hess_fn {
     std::size_t operator()(Arch, const B* bins, const float* grad, const float* hess,
                            const std::uint32_t* rows, std::size_t m, std::size_t nbins,
                            grad_hess_bin* out) const {
-        // Far enough ahead to cover a miss to memory at a few ns per row, near
-        // enough that the lines are still in L1 when used.
+        // Far enough ahead to cover a miss to memory at about a nanosecond per
+        // row, near enough that the lines are still in L1 when used.
         constexpr std::size_t ahead = 32;
-        gh_partials part = make_gh_partials(nbins);
-        gh_cell* h[4] = {part.copy(0), part.copy(1), part.copy(2), part.copy(3)};
+        gh_partials part(nbins);
+        gh_pair* s[4] = {part.sum(0), part.sum(1), part.sum(2), part.sum(3)};
+        std::uint32_t* c[4] = {part.count(0), part.count(1), part.count(2), part.count(3)};
         const bool check = bins_may_exceed<B>(nbins);
-        std::size_t i = 0;
-        for (; i + 4 <= m; i += 4) {
-            if (i + ahead + 4 <= m) {
+        for (std::size_t b0 = 0; b0 < m; b0 += hist_block) {
+            const std::size_t end = std::min(m, b0 + hist_block);
+            std::size_t i = b0;
+            for (; i + 4 <= end; i += 4) {
+                if (i + ahead + 4 <= m) {
+                    for (std::size_t k = 0; k < 4; ++k) {
+                        const std::uint32_t r = rows[i + ahead + k];
+                        __builtin_prefetch(bins + r);
+                        __builtin_prefetch(grad + r);
+                        __builtin_prefetch(hess + r);
+                    }
+                }
                 for (std::size_t k = 0; k < 4; ++k) {
-                    const std::uint32_t r = rows[i + ahead + k];
-                    __builtin_prefetch(bins + r);
-                    __builtin_prefetch(grad + r);
-                    __builtin_prefetch(hess + r);
+                    const std::uint32_t r = rows[i + k];
+                    const B b = bins[r];
+                    if (check && b >= nbins) return i + k;
+                    gh_add(s[k], c[k], b, grad[r], hess[r]);
                 }
             }
-            for (std::size_t k = 0; k < 4; ++k) {
-                const std::uint32_t r = rows[i + k];
-                const B b = bins[r];
-                if (check && b >= nbins) return i + k;
-                gh_add(h[k], b, grad[r], hess[r]);
+            for (; i < end; ++i) {
+                const std::uint32_t r = rows[i];
+                if (check && bins[r] >= nbins) return i;
+                gh_add(s[0], c[0], bins[r], grad[r], hess[r]);
             }
+            part.rows_done(end - b0, out);
         }
-        for (; i < m; ++i) {
-            const std::uint32_t r = rows[i];
-            if (check && bins[r] >= nbins) return i;
-            gh_add(h[0], bins[r], grad[r], hess[r]);
-        }
-        gh_flush(part, out);
+        part.flush(out);
         return m;
     }
 };
