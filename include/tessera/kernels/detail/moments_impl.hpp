@@ -1,17 +1,19 @@
 // tessera/kernels/detail/moments_impl.hpp — `moment_stats` (count, mean, M2) and
 // the xsimd functor that computes it.
 //
-// The functor cuts the input into cache-sized blocks; within a block it runs the
-// corrected two-pass algorithm (mean first, then sum of squared deviations minus
-// the squared sum of deviations / n; Chan, Golub & LeVeque 1983), reading the
-// block from memory once and from L1 the second time; blocks, chunks and
-// threads are combined with Chan et al.'s pairwise merge (1979). Everything runs
-// on x - shift, with one shift (the first non-NaN value) for the whole array:
-// block means of data at 1e9 + noise would otherwise carry the absolute
-// rounding of 1e9 into every merge (a 1e-8 relative error in the variance, seen
-// in the tests); shifted, the deviations are exact and the result matches a
-// two-pass over the whole array, at the memory cost of one pass. The caller
-// adds the shift back to the mean. Functor shape and ODR rules as in
+// The functor cuts the input into blocks of 2048; within a block it sums
+// deviations from the block's first value and their squares in one pass (the
+// shifted-data algorithm, with a shift that bounds the cancellation; see
+// block_moments), and blocks, chunks and threads are combined with Chan et al.'s
+// pairwise merge (Chan, Golub & LeVeque 1979/1983). Block means are kept
+// relative to one shift for the whole array (its first non-NaN value): means of
+// data at 1e9 + noise would otherwise carry the absolute rounding of 1e9 into
+// every merge (a 1e-8 relative error in the variance, seen in the tests). The
+// result matches a two-pass over the whole array (long double reference) to
+// ~1e-15 on such data, at the cost of one pass and 4 vector ops per element.
+// A two-pass per block (mean, then squared deviations, from L1) was as exact
+// but twice the arithmetic, which made float variance compute-bound. The
+// caller adds the shift back to the mean. Functor shape and ODR rules as in
 // reduce_impl.hpp.
 #pragma once
 
@@ -65,72 +67,64 @@ struct moment_stats {
 
 namespace detail {
 
-// Elements per block: 2048 doubles (16 KiB) stay in L1 for the second pass.
+// Elements per block: bounds the cancellation in block_moments (n + 1) while
+// keeping the per-block merge (two divisions) negligible.
 inline constexpr std::size_t moments_block = 2048;
 
-// Moments of x[0..n) - shift; n at most one block.
+// Moments of x[0..n) - shift; n at most one block. One pass over the block
+// with its first (non-NaN) value K as reference: S1 = sum (x - K), S2 = sum
+// (x - K)^2, M2 = S2 - S1^2 / n. Because K is an element of the block,
+// (mean - K)^2 <= M2, so S2 <= (n + 1) M2 and the subtraction loses at most
+// log2(n + 1) = 11 bits in the worst case (one huge outlier first), none for
+// ordinary data; x - K is exact for float input. The block mean is returned
+// in the shifted space as (K - shift) + S1 / n, so that merging blocks of data
+// at 1e9 carries no rounding of 1e9. Four accumulators per sum keep the add and
+// FMA latency chains off the critical path.
 template <bool SkipNan, class Arch, class T>
 moment_stats block_moments(const T* x, std::size_t n, double shift) noexcept {
     using D = simd::batch<double, Arch>;
     constexpr std::size_t W = D::size;
-    const D zero(0.0), one(1.0), sh(shift);
+    constexpr std::size_t U = 4;
+    const D zero(0.0), one(1.0);
 
-    D s0 = zero, s1 = zero, c0 = zero, c1 = zero;
-    std::size_t i = 0;
-    for (; i + 2 * W <= n; i += 2 * W) {
-        const D v0 = load_as_double<Arch>(x + i) - sh;
-        const D v1 = load_as_double<Arch>(x + i + W) - sh;
-        if constexpr (SkipNan) {
-            const auto k0 = not_nan<Arch>(v0), k1 = not_nan<Arch>(v1);
-            s0 += xsimd::select(k0, v0, zero);
-            s1 += xsimd::select(k1, v1, zero);
-            c0 += xsimd::select(k0, one, zero);
-            c1 += xsimd::select(k1, one, zero);
-        } else {
-            s0 += v0;
-            s1 += v1;
+    std::size_t first = 0;
+    if constexpr (SkipNan) {
+        while (first < n && !(x[first] == x[first])) ++first;
+        if (first == n) return {};
+    }
+    const double ref = static_cast<double>(x[first]);
+    const D k(ref);
+
+    D s1[U] = {zero, zero, zero, zero};
+    D s2[U] = {zero, zero, zero, zero};
+    D c[U] = {zero, zero, zero, zero};
+    std::size_t i = first;
+    for (; i + U * W <= n; i += U * W) {
+        for (std::size_t u = 0; u < U; ++u) {
+            D e = load_as_double<Arch>(x + i + u * W) - k;
+            if constexpr (SkipNan) {
+                const auto ok = not_nan<Arch>(e);  // NaN - K is NaN
+                e = xsimd::select(ok, e, zero);
+                c[u] += xsimd::select(ok, one, zero);
+            }
+            s1[u] += e;
+            s2[u] = xsimd::fma(e, e, s2[u]);
         }
     }
-    double sum = sum_lanes<Arch>(s0 + s1);
-    double cnt = SkipNan ? sum_lanes<Arch>(c0 + c1) : static_cast<double>(n);
-    for (std::size_t j = i; j < n; ++j) {
-        const double v = static_cast<double>(x[j]) - shift;
-        if (!SkipNan || v == v) {
-            sum += v;
+    double sum1 = sum_lanes<Arch>((s1[0] + s1[1]) + (s1[2] + s1[3]));
+    double sum2 = sum_lanes<Arch>((s2[0] + s2[1]) + (s2[2] + s2[3]));
+    double cnt = SkipNan ? sum_lanes<Arch>((c[0] + c[1]) + (c[2] + c[3]))
+                         : static_cast<double>(n);
+    for (; i < n; ++i) {
+        const double e = static_cast<double>(x[i]) - ref;
+        if (!SkipNan || e == e) {
+            sum1 += e;
+            sum2 += e * e;
             if constexpr (SkipNan) cnt += 1.0;
         }
     }
-    if (cnt == 0.0) return {};
-    const double mean = sum / cnt;
-
-    const D mv(mean);
-    D q0 = zero, q1 = zero, d0 = zero, d1 = zero;  // squared and plain deviations
-    i = 0;
-    for (; i + 2 * W <= n; i += 2 * W) {
-        D e0 = (load_as_double<Arch>(x + i) - sh) - mv;
-        D e1 = (load_as_double<Arch>(x + i + W) - sh) - mv;
-        if constexpr (SkipNan) {  // NaN - mean is NaN: the same test finds them
-            e0 = xsimd::select(not_nan<Arch>(e0), e0, zero);
-            e1 = xsimd::select(not_nan<Arch>(e1), e1, zero);
-        }
-        q0 = xsimd::fma(e0, e0, q0);
-        q1 = xsimd::fma(e1, e1, q1);
-        d0 += e0;
-        d1 += e1;
-    }
-    double q = sum_lanes<Arch>(q0 + q1);
-    double d = sum_lanes<Arch>(d0 + d1);
-    for (std::size_t j = i; j < n; ++j) {
-        const double e = (static_cast<double>(x[j]) - shift) - mean;
-        if (!SkipNan || e == e) {
-            q += e * e;
-            d += e;
-        }
-    }
-    // Corrected two-pass: removes the first-order effect of rounding in `mean`.
-    // Never below 0 in exact arithmetic; rounding could dip it for constant data.
-    const double m2 = q - d * d / cnt;
-    return {static_cast<std::uint64_t>(cnt), mean, m2 < 0.0 ? 0.0 : m2};
+    const double m2 = sum2 - sum1 * sum1 / cnt;  // >= 0 up to rounding
+    return {static_cast<std::uint64_t>(cnt), (ref - shift) + sum1 / cnt, m2 < 0.0 ? 0.0 : m2};
 }
 
 template <bool SkipNan>
