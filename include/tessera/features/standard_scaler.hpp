@@ -73,63 +73,33 @@ inline void chan_merge(column_moments& a, const column_moments& b) noexcept {
 }
 
 // Moments of rows [0, rows) of a row-major block (row stride `ld`), Chan-merged
-// into count/mean/m2[0, cols). Blocks of `block_rows` rows are small enough to
-// stay in cache, so the block's second pass costs no memory traffic: X is read
-// from memory once. Columns are visited in tiles for the same reason when rows
-// are wide.
+// into count/mean/m2[0, cols). Rows go in blocks of `block_rows` (contiguous
+// memory, read once); within a block, columns go in groups of up to 4 batches
+// held in registers, and a group's second pass re-reads at most 64 rows x 4
+// batches, which are still in L1.
 struct column_moments_fn {
     static constexpr std::size_t block_rows = 64;
-    static constexpr std::size_t tile_cols = 256;
 
     template <class Arch, class T>
     void operator()(Arch, const T* x, std::size_t rows, std::size_t cols, std::size_t ld,
                     double* count, double* mean, double* m2) const {
-        using B = simd::batch<double, Arch>;
-        constexpr std::size_t W = B::size;
+        constexpr std::size_t W = simd::batch<double, Arch>::size;
         const std::size_t vcols = cols - cols % W;
-        alignas(Arch::alignment()) double bn[W];
-        alignas(Arch::alignment()) double bm[W];
-        alignas(Arch::alignment()) double bq[W];
-
-        for (std::size_t c0 = 0; c0 < vcols; c0 += tile_cols) {
-            const std::size_t c1 = std::min(vcols, c0 + tile_cols);
-            for (std::size_t r0 = 0; r0 < rows; r0 += block_rows) {
-                const std::size_t nr = std::min(block_rows, rows - r0);
-                const T* blk = x + r0 * ld;
-                for (std::size_t c = c0; c < c1; c += W) {
-                    // v == v is false exactly for NaN: NaN lanes add nothing.
-                    B s(0.0), n(0.0);
-                    for (std::size_t r = 0; r < nr; ++r) {
-                        const B v = B::load_unaligned(blk + r * ld + c);
-                        const auto ok = v == v;
-                        s += select(ok, v, B(0.0));
-                        n += select(ok, B(1.0), B(0.0));
-                    }
-                    const B m = s / n;  // NaN where n == 0; such lanes are skipped below
-                    B cs(0.0), sq(0.0);
-                    for (std::size_t r = 0; r < nr; ++r) {
-                        const B v = B::load_unaligned(blk + r * ld + c);
-                        const B d = select(v == v, v - m, B(0.0));
-                        cs += d;
-                        sq += d * d;
-                    }
-                    // Corrected two-pass: subtract the rounding error of m.
-                    const B q = sq - cs * cs / n;
-                    n.store_aligned(bn);
-                    m.store_aligned(bm);
-                    q.store_aligned(bq);
-                    for (std::size_t k = 0; k < W; ++k)
-                        chan_merge(count[c + k], mean[c + k], m2[c + k], bn[k], bm[k], bq[k]);
-                }
+        for (std::size_t r0 = 0; r0 < rows; r0 += block_rows) {
+            const std::size_t nr = std::min(block_rows, rows - r0);
+            const T* blk = x + r0 * ld;
+            std::size_t c = 0;
+            for (; c + 4 * W <= vcols; c += 4 * W) block<4>(Arch{}, blk, nr, ld, c, count, mean, m2);
+            switch ((vcols - c) / W) {  // the group width as a constant, so the loops unroll
+                case 3: block<3>(Arch{}, blk, nr, ld, c, count, mean, m2); break;
+                case 2: block<2>(Arch{}, blk, nr, ld, c, count, mean, m2); break;
+                case 1: block<1>(Arch{}, blk, nr, ld, c, count, mean, m2); break;
+                default: break;
             }
-        }
-        for (std::size_t c = vcols; c < cols; ++c) {
-            for (std::size_t r0 = 0; r0 < rows; r0 += block_rows) {
-                const std::size_t nr = std::min(block_rows, rows - r0);
-                const T* col = x + r0 * ld + c;
+            for (c = vcols; c < cols; ++c) {
                 double s = 0.0, n = 0.0;
                 for (std::size_t r = 0; r < nr; ++r) {
-                    const double v = static_cast<double>(col[r * ld]);
+                    const double v = static_cast<double>(blk[r * ld + c]);
                     if (v == v) {
                         s += v;
                         n += 1.0;
@@ -139,7 +109,7 @@ struct column_moments_fn {
                 const double m = s / n;
                 double cs = 0.0, sq = 0.0;
                 for (std::size_t r = 0; r < nr; ++r) {
-                    const double v = static_cast<double>(col[r * ld]);
+                    const double v = static_cast<double>(blk[r * ld + c]);
                     if (v == v) {
                         cs += v - m;
                         sq += (v - m) * (v - m);
@@ -148,6 +118,65 @@ struct column_moments_fn {
                 chan_merge(count[c], mean[c], m2[c], n, m, sq - cs * cs / n);
             }
         }
+    }
+
+    // Columns [c0, c0 + K * W) of the nr rows at blk: two-pass moments, merged.
+    template <std::size_t K, class Arch, class T>
+    static void block(Arch, const T* blk, std::size_t nr, std::size_t ld, std::size_t c0,
+                      double* count, double* mean, double* m2) {
+        using B = simd::batch<double, Arch>;
+        constexpr std::size_t W = B::size;
+        // float input is widened once into an L1-resident buffer by a plain loop
+        // (which the compiler vectorizes); xsimd 8.1's converting load goes
+        // through memory lane by lane.
+        const double* src;
+        std::size_t stride;
+        alignas(Arch::alignment()) double wide[std::is_same_v<T, double> ? 1 : block_rows * K * W];
+        if constexpr (std::is_same_v<T, double>) {
+            src = blk + c0;
+            stride = ld;
+        } else {
+            for (std::size_t r = 0; r < nr; ++r)
+                for (std::size_t j = 0; j < K * W; ++j)
+                    wide[r * K * W + j] = static_cast<double>(blk[r * ld + c0 + j]);
+            src = wide;
+            stride = K * W;
+        }
+        // v == v is false exactly for NaN: NaN lanes add nothing.
+        B s[K], n[K];
+        for (std::size_t k = 0; k < K; ++k) s[k] = n[k] = B(0.0);
+        for (std::size_t r = 0; r < nr; ++r) {
+            for (std::size_t k = 0; k < K; ++k) {
+                const B v = B::load_unaligned(src + r * stride + k * W);
+                const auto ok = v == v;
+                s[k] += select(ok, v, B(0.0));
+                n[k] += select(ok, B(1.0), B(0.0));
+            }
+        }
+        B m[K], cs[K], sq[K];
+        for (std::size_t k = 0; k < K; ++k) {
+            m[k] = s[k] / n[k];  // NaN where n == 0; such lanes are skipped in the merge
+            cs[k] = sq[k] = B(0.0);
+        }
+        for (std::size_t r = 0; r < nr; ++r) {
+            for (std::size_t k = 0; k < K; ++k) {
+                const B v = B::load_unaligned(src + r * stride + k * W);
+                const B d = select(v == v, v - m[k], B(0.0));
+                cs[k] += d;
+                sq[k] += d * d;
+            }
+        }
+        alignas(Arch::alignment()) double bn[K * W];
+        alignas(Arch::alignment()) double bm[K * W];
+        alignas(Arch::alignment()) double bq[K * W];
+        for (std::size_t k = 0; k < K; ++k) {
+            // Corrected two-pass: subtract the rounding error of m.
+            (sq[k] - cs[k] * cs[k] / n[k]).store_aligned(bq + k * W);
+            n[k].store_aligned(bn + k * W);
+            m[k].store_aligned(bm + k * W);
+        }
+        for (std::size_t i = 0; i < K * W; ++i)
+            chan_merge(count[c0 + i], mean[c0 + i], m2[c0 + i], bn[i], bm[i], bq[i]);
     }
 };
 
