@@ -118,3 +118,25 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(every_variant_matches_seq, T, value_types) {
         });
     }
 }
+
+// The example in docs/kernels.md (kept between the markers; compiled and run here).
+BOOST_AUTO_TEST_CASE(doc_example) {
+    reset_on_exit guard;
+    const std::vector<double> xv(1000, 0.25);
+    const std::span<const double> x(xv);
+    // example-begin dispatch
+    // CMake: tessera_enable_runtime_dispatch(my_app)   (my_app links tessera::tessera)
+    using namespace tessera;
+    namespace kd = kernels::dispatched;
+    double s = kernels::sum(kd::par, x);                                  // best ISA, all cores
+    double v = kernels::variance(kd::on(exec::par_t{.threads = 2}), x);
+    std::string isa = kd::arch_name();                                    // e.g. "avx512bw"
+    kd::force_arch("sse2");                                               // compare variants
+    double s_sse2 = kernels::sum(kd::simd, x);
+    kd::reset_arch();
+    // example-end dispatch
+    BOOST_TEST(s == 250.0);
+    BOOST_TEST(v == 0.0);
+    BOOST_TEST(isa == expected_best());
+    BOOST_TEST(s_sse2 == 250.0);
+}

@@ -339,3 +339,33 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(bad_input, T, value_types) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The example in docs/kernels.md (kept between the markers; compiled and run here).
+BOOST_AUTO_TEST_CASE(doc_example) {
+    // example-begin kernels
+    using namespace tessera;
+    const std::vector<float> x{3.0f, -1.0f, 4.0f, NAN, 5.0f};
+    const std::vector<float> w{1.0f, 2.0f, 0.5f, 0.0f, 1.0f};
+    std::span<const float> xs(x), ws(w);
+
+    double total = kernels::nansum(exec::simd, xs);                  // 11
+    float lo = kernels::nanmin(exec::par_t{.threads = 2}, xs);       // -1
+    std::size_t where = kernels::argmin(exec::seq, xs);              // 3: the NaN (numpy)
+    kernels::moment_stats m = kernels::nanmoments(exec::par, xs);    // count 4, mean 2.75
+    double var = m.variance(/*ddof=*/1);                             // 6.9166...
+    // merging summaries of two parts gives the summary of the whole (Chan et al.)
+    auto whole = kernels::moment_stats::merge(kernels::nanmoments(exec::simd, xs.first(2)),
+                                              kernels::nanmoments(exec::simd, xs.subspan(2)));
+    std::vector<float> y(5, 1.0f);
+    kernels::axpy(exec::simd, 2.0f, ws, std::span<float>(y));        // y = 2 w + y
+    // example-end kernels
+    BOOST_TEST(total == 11.0);
+    BOOST_TEST(lo == -1.0f);
+    BOOST_TEST(where == 3u);
+    BOOST_TEST(m.count == 4u);
+    BOOST_TEST(m.mean == 2.75);
+    BOOST_TEST(var == 20.75 / 3, boost::test_tools::tolerance(1e-12));  // squares .0625 14.0625 1.5625 5.0625
+    BOOST_TEST(whole.count == 4u);
+    BOOST_TEST(whole.variance(1) == var, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST((y == std::vector<float>{3.0f, 5.0f, 2.0f, 1.0f, 3.0f}));
+}
