@@ -47,19 +47,23 @@ struct not_a_stage {
 BOOST_AUTO_TEST_SUITE(composition)
 
 BOOST_AUTO_TEST_CASE(operators_build_flat_stage_lists) {
+    // example-begin compose
     const scaler s{};
     const scaler no_mean{{.with_mean = false}};
     const learners::logistic_regression lr{{.C = 0.5}};
 
-    auto ab = s | lr;
-    static_assert(std::is_same_v<decltype(ab), pipeline<scaler, learners::logistic_regression>>);
+    auto ab = s | lr;  // pipeline<scaler, logistic_regression>
     auto abc = s | no_mean | lr;
-    static_assert(std::is_same_v<decltype(abc), pipeline<scaler, scaler, learners::logistic_regression>>);
-    // pipeline | stage appends, stage | pipeline prepends, pipeline | pipeline concatenates.
+    // pipeline | stage appends, stage | pipeline prepends, pipeline | pipeline concatenates;
+    // pipeline(a, b, c) builds the same value.
     static_assert(std::is_same_v<decltype(pipeline(s, no_mean) | lr), decltype(abc)>);
+    static_assert(std::is_same_v<decltype(pipeline(s, no_mean, lr)), decltype(abc)>);
+    // example-end compose
+
+    static_assert(std::is_same_v<decltype(ab), pipeline<scaler, learners::logistic_regression>>);
+    static_assert(std::is_same_v<decltype(abc), pipeline<scaler, scaler, learners::logistic_regression>>);
     static_assert(std::is_same_v<decltype(s | pipeline(no_mean, lr)), decltype(abc)>);
     static_assert(std::is_same_v<decltype(pipeline(s) | pipeline(no_mean) | pipeline(lr)), decltype(abc)>);
-    static_assert(std::is_same_v<decltype(pipeline(s, no_mean, lr)), decltype(abc)>);
     static_assert(decltype(abc)::size() == 3);
     // The hyperparameters travel with the stages.
     BOOST_TEST(!abc.stage<1>().get_params().with_mean);

@@ -87,6 +87,22 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(hand_computed, T, float_types) {
     });
 }
 
+BOOST_AUTO_TEST_CASE(doc_example) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    // example-begin scaler
+    const matrix<double> X = {{1.0, 2.0}, {3.0, nan}, {5.0, 6.0}};
+    const auto scaler = features::standard_scaler{{.with_mean = true, .with_std = true}}
+                            .fit(exec::par, X);
+    // mean {3, 4}, var {8/3, 4} (ddof 0), n_samples_seen {3, 2}: the NaN is skipped
+    const matrix<double> Z = scaler.transform(exec::simd, X);  // Z(1, 1) stays NaN
+    const matrix<double> back = scaler.inverse_transform(exec::seq, Z);
+    // example-end scaler
+    BOOST_TEST(scaler.var()(0) == 8.0 / 3.0);
+    BOOST_TEST(scaler.n_samples_seen()(1) == 2);
+    BOOST_TEST(std::isnan(Z(1, 1)));
+    BOOST_TEST(std::abs(back(2, 0) - 5.0) <= 1e-15);
+}
+
 // ---- scikit-learn golden values (tests/data/scaler_golden.txt) ----------------
 
 namespace {
