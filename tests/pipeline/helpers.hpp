@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <string_view>
 
 #include <tessera/core/random.hpp>
@@ -37,6 +38,20 @@ template <class A, class B>
 bool same_bits(const A& a, const B& b) {
     return a.shape() == b.shape() &&
            std::memcmp(a.data(), b.data(), a.size() * sizeof(typename A::value_type)) == 0;
+}
+
+// The what() of the E that f() throws, or "<no exception>".
+template <class E, class F>
+std::string message_of(F&& f) {
+    try {
+        f();
+    } catch (const E& e) {
+        return e.what();
+    }
+    return "<no exception>";
+}
+inline bool contains(const std::string& s, std::string_view part) {
+    return s.find(part) != std::string::npos;
 }
 
 // A learner with a closed form: predicts y's mean plus the first feature, and

@@ -22,6 +22,8 @@
 #include "helpers.hpp"
 
 using namespace tessera;
+using test_helpers::contains;
+using test_helpers::message_of;
 using test_helpers::random_matrix;
 using test_helpers::same_bits;
 namespace fs = std::filesystem;
@@ -36,19 +38,6 @@ model_t make_model() {
     const auto X = random_matrix<float>(30, 4, 21, 0.1);
     const vector<float> y = xt::arange<float>(30);
     return (features::standard_scaler{} | test_helpers::mean_learner{}).fit(exec::seq, X, y);
-}
-
-template <class E, class F>
-std::string message_of(F&& f) {
-    try {
-        f();
-    } catch (const E& e) {
-        return e.what();
-    }
-    return "<no exception>";
-}
-bool contains(const std::string& s, std::string_view part) {
-    return s.find(part) != std::string::npos;
 }
 
 template <class U>

@@ -17,6 +17,8 @@
 #include "helpers.hpp"
 
 using namespace tessera;
+using test_helpers::contains;
+using test_helpers::message_of;
 using test_helpers::random_matrix;
 using test_helpers::same_bits;
 using scaler = features::standard_scaler;
@@ -349,21 +351,6 @@ BOOST_AUTO_TEST_CASE(constant_and_all_nan_columns) {
 }
 
 // ---- bad input -------------------------------------------------------------------
-
-namespace {
-template <class E, class F>
-std::string message_of(F&& f) {
-    try {
-        f();
-    } catch (const E& e) {
-        return e.what();
-    }
-    return "<no exception>";
-}
-bool contains(const std::string& s, std::string_view part) {
-    return s.find(part) != std::string::npos;
-}
-}  // namespace
 
 BOOST_AUTO_TEST_CASE(bad_input) {
     for_each_policy([&](const auto& policy) {

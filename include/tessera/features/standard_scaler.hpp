@@ -180,40 +180,38 @@ struct column_moments_fn {
     }
 };
 
-// y = (x - a) / b element-wise over rows, a and b per column (standardize).
-struct standardize_fn {
-    template <class Arch, class T>
-    void operator()(Arch, const T* x, T* y, std::size_t rows, std::size_t cols, const T* a,
-                    const T* b) const {
-        using B = simd::batch<T, Arch>;
-        constexpr std::size_t W = B::size;
-        for (std::size_t r = 0; r < rows; ++r) {
-            const T* xr = x + r * cols;
-            T* yr = y + r * cols;
-            std::size_t c = 0;
-            for (; c + W <= cols; c += W)
-                ((B::load_unaligned(xr + c) - B::load_unaligned(a + c)) / B::load_unaligned(b + c))
-                    .store_unaligned(yr + c);
-            for (; c < cols; ++c) yr[c] = (xr[c] - a[c]) / b[c];
-        }
+// The per-element maps, written once for scalars and xsimd batches alike.
+struct standardize_op {  // transform
+    template <class V>
+    V operator()(const V& x, const V& mean, const V& scale) const {
+        return (x - mean) / scale;
+    }
+};
+struct unstandardize_op {  // inverse_transform
+    template <class V>
+    V operator()(const V& x, const V& mean, const V& scale) const {
+        return x * scale + mean;
     }
 };
 
-// y = x * b + a element-wise over rows (inverse_transform: a = mean, b = scale).
-struct unstandardize_fn {
+// y = Op(x, mean, scale) over rows x cols, mean and scale per column.
+template <class Op>
+struct rowwise_fn {
     template <class Arch, class T>
-    void operator()(Arch, const T* x, T* y, std::size_t rows, std::size_t cols, const T* a,
-                    const T* b) const {
+    void operator()(Arch, const T* x, T* y, std::size_t rows, std::size_t cols, const T* mean,
+                    const T* scale) const {
         using B = simd::batch<T, Arch>;
         constexpr std::size_t W = B::size;
+        const Op op{};
         for (std::size_t r = 0; r < rows; ++r) {
             const T* xr = x + r * cols;
             T* yr = y + r * cols;
             std::size_t c = 0;
             for (; c + W <= cols; c += W)
-                (B::load_unaligned(xr + c) * B::load_unaligned(b + c) + B::load_unaligned(a + c))
+                op(B::load_unaligned(xr + c), B::load_unaligned(mean + c),
+                   B::load_unaligned(scale + c))
                     .store_unaligned(yr + c);
-            for (; c < cols; ++c) yr[c] = xr[c] * b[c] + a[c];
+            for (; c < cols; ++c) yr[c] = op(xr[c], mean[c], scale[c]);
         }
     }
 };
@@ -275,29 +273,30 @@ column_moments moments(const exec::pool_tag<true>& tag, const matrix<T>& X) {
 
 // ---- transform / inverse: element-wise over rows -----------------------------
 
-template <class Kernel, class T, class Scalar>
-void rowwise(exec::serial_tag<false>, Kernel, Scalar scalar, const matrix<T>& X, matrix<T>& Y,
-             const T* a, const T* b) {
+template <class Op, class T>
+void rowwise(exec::serial_tag<false>, const matrix<T>& X, matrix<T>& Y, const T* mean,
+             const T* scale) {
     const std::size_t rows = X.shape()[0], cols = X.shape()[1];
     for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t c = 0; c < cols; ++c) Y(r, c) = scalar(X(r, c), a[c], b[c]);
+        for (std::size_t c = 0; c < cols; ++c) Y(r, c) = Op{}(X(r, c), mean[c], scale[c]);
 }
 
-template <class Kernel, class T, class Scalar>
-void rowwise(exec::serial_tag<true>, Kernel k, Scalar, const matrix<T>& X, matrix<T>& Y,
-             const T* a, const T* b) {
-    k(simd::default_arch{}, X.data(), Y.data(), X.shape()[0], X.shape()[1], a, b);
+template <class Op, class T>
+void rowwise(exec::serial_tag<true>, const matrix<T>& X, matrix<T>& Y, const T* mean,
+             const T* scale) {
+    rowwise_fn<Op>{}(simd::default_arch{}, X.data(), Y.data(), X.shape()[0], X.shape()[1],
+                     mean, scale);
 }
 
-template <class Kernel, class T, class Scalar>
-void rowwise(const exec::pool_tag<true>& tag, Kernel k, Scalar, const matrix<T>& X,
-             matrix<T>& Y, const T* a, const T* b) {
+template <class Op, class T>
+void rowwise(const exec::pool_tag<true>& tag, const matrix<T>& X, matrix<T>& Y, const T* mean,
+             const T* scale) {
     const std::size_t rows = X.shape()[0], cols = X.shape()[1];
     auto by_rows = tag;
     by_rows.grain = rows_per_chunk(tag.grain, cols);
     exec::parallel_for(by_rows, rows, [&](const exec::chunk& ch) {
-        k(simd::default_arch{}, X.data() + ch.begin * cols, Y.data() + ch.begin * cols,
-          ch.size(), cols, a, b);
+        rowwise_fn<Op>{}(simd::default_arch{}, X.data() + ch.begin * cols,
+                         Y.data() + ch.begin * cols, ch.size(), cols, mean, scale);
     });
 }
 
@@ -347,8 +346,7 @@ public:
     // (x - mean) / scale per feature, in T; NaN stays NaN.
     template <exec::execution_policy P, std::floating_point T>
     matrix<T> transform(const P& policy, const matrix<T>& X) const {
-        return apply(policy, X, "standard_scaler::transform", detail::standardize_fn{},
-                     [](T x, T m, T s) { return (x - m) / s; });
+        return apply<detail::standardize_op>(policy, X, "standard_scaler::transform");
     }
     template <std::floating_point T>
     matrix<T> transform(const matrix<T>& X) const {
@@ -358,8 +356,7 @@ public:
     // x * scale + mean per feature, in T.
     template <exec::execution_policy P, std::floating_point T>
     matrix<T> inverse_transform(const P& policy, const matrix<T>& X) const {
-        return apply(policy, X, "standard_scaler::inverse_transform", detail::unstandardize_fn{},
-                     [](T x, T m, T s) { return x * s + m; });
+        return apply<detail::unstandardize_op>(policy, X, "standard_scaler::inverse_transform");
     }
     template <std::floating_point T>
     matrix<T> inverse_transform(const matrix<T>& X) const {
@@ -403,9 +400,8 @@ public:
     }
 
 private:
-    template <class P, class T, class Kernel, class Scalar>
-    matrix<T> apply(const P& policy, const matrix<T>& X, std::string_view where, Kernel k,
-                    Scalar scalar) const {
+    template <class Op, class P, class T>
+    matrix<T> apply(const P& policy, const matrix<T>& X, std::string_view where) const {
         if constexpr (exec::device_policy<P>) {
             TESSERA_CUDA_NOT_AVAILABLE(P);
             return {};
@@ -423,7 +419,7 @@ private:
                 s[c] = with_std_ ? static_cast<T>(scale_(c)) : T(1);
             }
             matrix<T> Y = matrix<T>::from_shape(X.shape());
-            detail::rowwise(exec::select_backend(policy), k, scalar, X, Y, m.data(), s.data());
+            detail::rowwise<Op>(exec::select_backend(policy), X, Y, m.data(), s.data());
             return Y;
         }
     }
