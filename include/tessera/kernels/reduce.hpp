@@ -19,6 +19,7 @@
 #include <limits>
 #include <span>
 #include <type_traits>
+#include <vector>
 
 #include <tessera/core/errors.hpp>
 #include <tessera/exec/parallel.hpp>
@@ -125,27 +126,6 @@ extremum<T> extremum_of(const P& policy, std::span<const T> x) {
                 be, x.size(), extremum<T>{extremum_identity<T, IsMax>(), false, false},
                 [&](std::size_t b, std::size_t m) { return isa(extremum_fn<IsMax>{}, x.data() + b, m); },
                 combine_extremum<IsMax, T>);
-        });
-}
-
-// First index holding `value` (the first NaN when value is NaN).
-template <class P, class T>
-std::size_t find_first(const P& policy, std::span<const T> x, T value) {
-    return on_host(
-        policy,
-        [&] {
-            for (std::size_t i = 0; i < x.size(); ++i)
-                if (std::isnan(value) ? std::isnan(x[i]) : x[i] == value) return i;
-            return not_found;
-        },
-        [&](const auto& be, const auto& isa) {
-            return fold_chunks(
-                be, x.size(), not_found,
-                [&](std::size_t b, std::size_t m) {
-                    const std::size_t i = isa(find_fn{}, x.data() + b, m, value);
-                    return i == m ? not_found : b + i;
-                },
-                [](std::size_t acc, std::size_t r) { return acc != not_found ? acc : r; });
         });
 }
 
@@ -284,16 +264,69 @@ T extreme_value(const P& policy, std::span<const T> x, const char* where) {
     }
 }
 
+// Values per block when a serial back end computes per-block extrema for arg*.
+inline constexpr std::size_t arg_block = std::size_t{1} << 16;
+
+// f(index, begin, size) for each block of [0, n): serially in blocks of
+// arg_block, or on the pool in its chunks.
+template <bool V, class F>
+void for_blocks(const exec::serial_tag<V>&, std::size_t n, F&& f) {
+    for (std::size_t i = 0, nb = exec::chunk_count(n, arg_block); i < nb; ++i) {
+        const exec::chunk c = exec::chunk_at(n, arg_block, i);
+        f(c.index, c.begin, c.size());
+    }
+}
+template <bool V, class F>
+void for_blocks(const exec::pool_tag<V>& tag, std::size_t n, F&& f) {
+    exec::parallel_for(tag, n, [&](const exec::chunk& c) { f(c.index, c.begin, c.size()); });
+}
+template <bool V>
+std::size_t block_count(const exec::serial_tag<V>&, std::size_t n) noexcept {
+    return exec::chunk_count(n, arg_block);
+}
+template <bool V>
+std::size_t block_count(const exec::pool_tag<V>& tag, std::size_t n) noexcept {
+    return exec::chunk_count(n, tag.grain);
+}
+
+// argmin & co. The vector paths keep each block's extremum, so that after one
+// pass only the first block holding the winner (or the first NaN) is searched.
 template <bool IsMax, bool SkipNan, class P, class T>
 std::size_t extreme_index(const P& policy, std::span<const T> x, const char* where) {
     if (x.empty()) throw errors::empty_input(where);
-    const extremum<T> e = extremum_of<IsMax>(policy, x);
-    if constexpr (SkipNan) {
-        if (!e.any_valid) throw errors::all_nan(where, x.size());
-        return find_first(policy, x, e.value);
-    } else {
-        return find_first(policy, x, e.any_nan ? std::numeric_limits<T>::quiet_NaN() : e.value);
-    }
+    auto better = [](T a, T b) { return IsMax ? a > b : a < b; };
+    return on_host(
+        policy,
+        [&] {
+            std::size_t best = not_found;
+            for (std::size_t i = 0; i < x.size(); ++i) {
+                if (std::isnan(x[i])) {
+                    if (!SkipNan) return i;
+                } else if (best == not_found || better(x[i], x[best])) {
+                    best = i;
+                }
+            }
+            if (best == not_found) throw errors::all_nan(where, x.size());
+            return best;
+        },
+        [&](const auto& be, const auto& isa) {
+            std::vector<extremum<T>> parts(block_count(be, x.size()));
+            std::vector<std::size_t> starts(parts.size());
+            for_blocks(be, x.size(), [&](std::size_t i, std::size_t b, std::size_t m) {
+                parts[i] = isa(extremum_fn<IsMax>{}, x.data() + b, m);
+                starts[i] = b;
+            });
+            extremum<T> all{extremum_identity<T, IsMax>(), false, false};
+            for (const auto& e : parts) all = combine_extremum<IsMax>(all, e);
+            if (SkipNan && !all.any_valid) throw errors::all_nan(where, x.size());
+            const bool want_nan = !SkipNan && all.any_nan;
+            std::size_t i = 0;
+            while (want_nan ? !parts[i].any_nan : !(parts[i].any_valid && parts[i].value == all.value)) ++i;
+            const std::size_t b = starts[i];
+            const std::size_t m = (i + 1 < starts.size() ? starts[i + 1] : x.size()) - b;
+            const T target = want_nan ? std::numeric_limits<T>::quiet_NaN() : all.value;
+            return b + isa(find_fn{}, x.data() + b, m, target);
+        });
 }
 }  // namespace detail
 
