@@ -23,9 +23,10 @@ def main(path):
     with open(path) as f:
         run = json.load(f)
     medians = {}
+    has_aggregates = any(b.get("run_type") == "aggregate" for b in run["benchmarks"])
     for b in run["benchmarks"]:
-        if b.get("aggregate_name", "median") != "median":
-            continue
+        if has_aggregates and b.get("aggregate_name") != "median":
+            continue  # single runs, or mean/stddev/cv rows
         medians[b["run_name"]] = b["bytes_per_second"] / 1e9
     stream = {}
     rows = {}
