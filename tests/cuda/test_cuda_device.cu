@@ -24,40 +24,18 @@
 
 #include <tessera/cuda.hpp>
 
+#include "random_inputs.hpp"
+
 using namespace tessera;
+using namespace cuda_test;
 using value_types = boost::mpl::list<float, double>;
 
 namespace {
 
-constexpr double qnan = std::numeric_limits<double>::quiet_NaN();
 const std::size_t sizes[] = {1, 3, 17, 33, 1000, 100003};
 
-template <class T>
-std::vector<T> random_values(std::size_t n, unsigned seed, std::size_t nan_every = 0,
-                             double round = 0) {
-    std::mt19937_64 g(seed);
-    std::uniform_real_distribution<double> u(-10.0, 10.0);
-    std::vector<T> v(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        double d = u(g);
-        if (round > 0) d = std::round(d * round) / round;
-        v[i] = static_cast<T>(d);
-        if (nan_every != 0 && i % nan_every == nan_every / 2) v[i] = static_cast<T>(qnan);
-    }
-    return v;
-}
-
-bool same(double a, double b) {
-    return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0;
-}
-bool close(double a, double b, double tol) {
-    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
-    return std::fabs(a - b) <= tol * (std::fabs(b) + 1.0);
-}
-template <class T>
-std::span<const T> cspan(const std::vector<T>& v, std::size_t off = 0) {
-    return std::span<const T>(v).subspan(off);
-}
+// Relative closeness for the device test: scale is |b|.
+bool close(double a, double b, double tol) { return cuda_test::close(a, b, tol, std::fabs(b)); }
 
 // The policies under test: default stream, and a non-blocking stream.
 struct streams {

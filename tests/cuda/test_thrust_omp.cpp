@@ -24,56 +24,20 @@
 #include <tessera/kernels/rank.hpp>
 #include <tessera/kernels/reduce.hpp>
 
+#include "random_inputs.hpp"
+
 using namespace tessera;
 namespace dd = tessera::device_detail;
 using value_types = boost::mpl::list<float, double>;
 
+using namespace cuda_test;
+
 namespace {
 
 const dd::omp_backend be{};
-constexpr double qnan = std::numeric_limits<double>::quiet_NaN();
 const std::size_t sizes[] = {1, 2, 3, 15, 17, 31, 33, 1000, 100003};
 
-// n values in [-10, 10); with `nan_every` > 0 every nan_every-th one is NaN.
-// `round` > 0 rounds to multiples of 1/round to make ties.
-template <class T>
-std::vector<T> random_values(std::size_t n, unsigned seed, std::size_t nan_every = 0,
-                             double round = 0) {
-    std::mt19937_64 g(seed);
-    std::uniform_real_distribution<double> u(-10.0, 10.0);
-    std::vector<T> v(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        double d = u(g);
-        if (round > 0) d = std::round(d * round) / round;
-        v[i] = static_cast<T>(d);
-        if (nan_every != 0 && i % nan_every == nan_every / 2) v[i] = static_cast<T>(qnan);
-    }
-    return v;
-}
-
-template <class B>
-std::vector<B> random_bins(std::size_t n, std::size_t nbins, unsigned seed) {
-    std::mt19937_64 g(seed);
-    std::uniform_int_distribution<std::size_t> u(0, nbins - 1);
-    std::vector<B> v(n);
-    for (auto& b : v) b = static_cast<B>(u(g));
-    return v;
-}
-
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-bool same_or_both_nan(double a, double b) {
-    return (std::isnan(a) && std::isnan(b)) || a == b;
-}
-// |a - b| <= tol * (scale + 1), NaN only matching NaN.
-bool close(double a, double b, double tol, double scale) {
-    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
-    return std::fabs(a - b) <= tol * (scale + 1.0);
-}
-
-template <class T>
-std::span<const T> cspan(const std::vector<T>& v, std::size_t off = 0) {
-    return std::span<const T>(v).subspan(off);
-}
 
 }  // namespace
 
@@ -172,12 +136,12 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(extrema_follow_numpy, T, value_types) {
             amax = first_nan != n ? first_nan : nmax;
             BOOST_TEST(dd::argmin(be, x) == amin);
             BOOST_TEST(dd::argmax(be, x) == amax);
-            BOOST_TEST(same_or_both_nan(dd::min(be, x), x[amin]));
-            BOOST_TEST(same_or_both_nan(dd::max(be, x), x[amax]));
+            BOOST_TEST(same(dd::min(be, x), x[amin]));
+            BOOST_TEST(same(dd::max(be, x), x[amax]));
             BOOST_TEST(dd::argmin(be, x) == kernels::argmin(exec::seq, x));
             BOOST_TEST(dd::argmax(be, x) == kernels::argmax(exec::seq, x));
-            BOOST_TEST(same_or_both_nan(dd::nanmin(be, x), kernels::nanmin(exec::seq, x)));
-            BOOST_TEST(same_or_both_nan(dd::nanmax(be, x), kernels::nanmax(exec::seq, x)));
+            BOOST_TEST(same(dd::nanmin(be, x), kernels::nanmin(exec::seq, x)));
+            BOOST_TEST(same(dd::nanmax(be, x), kernels::nanmax(exec::seq, x)));
             if (nmin != n) {
                 BOOST_TEST(dd::nanargmin(be, x) == nmin);
                 BOOST_TEST(dd::nanargmax(be, x) == nmax);
@@ -464,7 +428,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(rank_hand_computed_and_seq, T, value_types) {
     const std::vector<T> v{T(3), T(1), T(2), T(2), static_cast<T>(qnan), T(5), T(-0.0), T(0.0)};
     const auto r = dd::rank(be, cspan(v));
     const std::vector<double> want{6, 3, 4.5, 4.5, qnan, 7, 1.5, 1.5};  // -0 ties +0
-    for (std::size_t i = 0; i < v.size(); ++i) BOOST_TEST(same_or_both_nan(r[i], want[i]));
+    for (std::size_t i = 0; i < v.size(); ++i) BOOST_TEST(same(r[i], want[i]));
     BOOST_TEST(dd::rank(be, cspan(std::vector<T>{})).empty());
     for (std::size_t n : sizes) {
         const auto xs = random_values<T>(n + 1, 51 + static_cast<unsigned>(n), 8, 3.0);  // ties
@@ -488,8 +452,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(quantiles_bitwise_equal_to_seq, T, value_types) {
             const auto c = dd::nanquantile(be, x, qs);
             const auto d = kernels::nanquantile(exec::seq, x, qs);
             for (std::size_t j = 0; j < q.size(); ++j) {
-                BOOST_TEST((same_bits(a[j], b[j]) || (std::isnan(a[j]) && std::isnan(b[j]))));
-                BOOST_TEST((same_bits(c[j], d[j]) || (std::isnan(c[j]) && std::isnan(d[j]))));
+                BOOST_TEST(same(a[j], b[j]));
+                BOOST_TEST(same(c[j], d[j]));
             }
         }
     }

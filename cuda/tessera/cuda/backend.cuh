@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <new>
+#include <span>
 #include <string_view>
 #include <utility>
 

@@ -147,7 +147,11 @@ struct bin_of_fn {
         std::size_t hi = m;
         while (lo < hi) {  // first inner edge > d
             const std::size_t mid = lo + (hi - lo) / 2;
-            if (d < inner[mid]) hi = mid; else lo = mid + 1;
+            if (d < inner[mid]) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
         }
         return static_cast<std::uint32_t>(lo);
     }
