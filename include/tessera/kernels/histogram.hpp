@@ -231,6 +231,16 @@ std::vector<double> histogram_sums(std::span<const B> bins, std::span<const W> w
 
 // ---- histogram_grad_hess -----------------------------------------------------------
 
+// grad and hess carry one value per row of `bins`.
+namespace detail {
+inline void check_grad_hess_sizes(std::size_t rows, std::size_t grad, std::size_t hess) {
+    if (grad != rows)
+        throw errors::size_mismatch("histogram_grad_hess: grad (one per row)", rows, grad);
+    if (hess != rows)
+        throw errors::size_mismatch("histogram_grad_hess: hess (one per row)", rows, hess);
+}
+}  // namespace detail
+
 // Per bin: sum of grad, sum of hess (in double) and the number of rows, over
 // all rows. grad and hess must have one value per bin code (shape_error).
 template <exec::execution_policy P, bin_code B>
@@ -242,12 +252,7 @@ std::vector<grad_hess_bin> histogram_grad_hess(const P& policy, std::span<const 
         return {};
     } else {
         constexpr std::string_view where = "histogram_grad_hess";
-        if (grad.size() != bins.size())
-            throw errors::size_mismatch("histogram_grad_hess: grad (one per row)", bins.size(),
-                                        grad.size());
-        if (hess.size() != bins.size())
-            throw errors::size_mismatch("histogram_grad_hess: hess (one per row)", bins.size(),
-                                        hess.size());
+        detail::check_grad_hess_sizes(bins.size(), grad.size(), hess.size());
         std::vector<grad_hess_bin> hist(nbins);
         const auto tag = exec::select_backend(policy);
         using tag_t = std::remove_cvref_t<decltype(tag)>;
@@ -293,12 +298,7 @@ std::vector<grad_hess_bin> histogram_grad_hess(const P& policy, std::span<const 
         return {};
     } else {
         constexpr std::string_view where = "histogram_grad_hess";
-        if (grad.size() != bins.size())
-            throw errors::size_mismatch("histogram_grad_hess: grad (one per row)", bins.size(),
-                                        grad.size());
-        if (hess.size() != bins.size())
-            throw errors::size_mismatch("histogram_grad_hess: hess (one per row)", bins.size(),
-                                        hess.size());
+        detail::check_grad_hess_sizes(bins.size(), grad.size(), hess.size());
         std::vector<grad_hess_bin> hist(nbins);
         const auto tag = exec::select_backend(policy);
         using tag_t = std::remove_cvref_t<decltype(tag)>;
