@@ -34,6 +34,7 @@
 #include <tessera/core/tensor.hpp>
 #include <tessera/exec/parallel.hpp>
 #include <tessera/exec/policy.hpp>
+#include <tessera/kernels/detail/chan_merge.hpp>
 #include <tessera/kernels/detail/simd.hpp>
 
 namespace tessera::features {
@@ -53,18 +54,7 @@ struct column_moments {
 // Chan, Golub & LeVeque (1979), pairwise update: folds (nb, mb, qb) into (na, ma, qa).
 inline void chan_merge(double& na, double& ma, double& qa, double nb, double mb,
                        double qb) noexcept {
-    if (nb == 0.0) return;
-    if (na == 0.0) {
-        na = nb;
-        ma = mb;
-        qa = qb;
-        return;
-    }
-    const double n = na + nb;
-    const double delta = mb - ma;
-    ma += delta * (nb / n);
-    qa += qb + delta * delta * (na / n * nb);
-    na = n;
+    kernels::detail::chan_fold(na, ma, qa, nb, mb, qb);
 }
 
 inline void chan_merge(column_moments& a, const column_moments& b) noexcept {

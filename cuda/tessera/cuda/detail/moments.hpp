@@ -21,6 +21,7 @@
 
 #include <tessera/cuda/detail/common.hpp>
 #include <tessera/cuda/detail/reduce.hpp>
+#include <tessera/kernels/detail/chan_merge.hpp>
 #include <tessera/kernels/moments.hpp>  // moment_stats: the CPU path's result type
 
 namespace tessera::device_detail {
@@ -42,14 +43,9 @@ struct to_moments {
 
 struct chan_merge {
     TESSERA_HD moments_acc operator()(const moments_acc& a, const moments_acc& b) const {
-        if (a.count == 0) return b;
-        if (b.count == 0) return a;
-        const unsigned long long n = a.count + b.count;
-        const double na = static_cast<double>(a.count);
-        const double nb = static_cast<double>(b.count);
-        const double dn = static_cast<double>(n);
-        const double delta = b.mean - a.mean;
-        return {n, a.mean + delta * (nb / dn), a.m2 + b.m2 + delta * delta * (na * nb / dn)};
+        moments_acc r = a;
+        kernels::detail::chan_fold(r.count, r.mean, r.m2, b.count, b.mean, b.m2);
+        return r;
     }
 };
 

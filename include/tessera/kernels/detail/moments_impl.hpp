@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <tessera/kernels/detail/chan_merge.hpp>
 #include <tessera/kernels/detail/reduce_impl.hpp>
 
 namespace tessera::kernels {
@@ -29,16 +30,8 @@ namespace detail {
 // (see reduce_impl.hpp on weak symbols).
 template <class Tag, class M>
 constexpr M chan_merge(const M& a, const M& b) noexcept {
-    if (a.count == 0) return b;
-    if (b.count == 0) return a;
-    const double na = static_cast<double>(a.count);
-    const double nb = static_cast<double>(b.count);
-    const double n = na + nb;
-    const double delta = b.mean - a.mean;
-    M r;
-    r.count = a.count + b.count;
-    r.mean = a.mean + delta * (nb / n);
-    r.m2 = a.m2 + b.m2 + delta * delta * (na * nb / n);
+    M r = a;
+    chan_fold<Tag>(r.count, r.mean, r.m2, b.count, b.mean, b.m2);
     return r;
 }
 }  // namespace detail
