@@ -51,15 +51,10 @@ struct column_moments {
     explicit column_moments(std::size_t cols) : count(cols, 0.0), mean(cols, 0.0), m2(cols, 0.0) {}
 };
 
-// Chan, Golub & LeVeque (1979), pairwise update: folds (nb, mb, qb) into (na, ma, qa).
-inline void chan_merge(double& na, double& ma, double& qa, double nb, double mb,
-                       double qb) noexcept {
-    kernels::detail::chan_fold(na, ma, qa, nb, mb, qb);
-}
-
+// Per-column Chan merge (kernels/detail/chan_merge.hpp): folds b into a.
 inline void chan_merge(column_moments& a, const column_moments& b) noexcept {
     for (std::size_t c = 0; c < a.count.size(); ++c)
-        chan_merge(a.count[c], a.mean[c], a.m2[c], b.count[c], b.mean[c], b.m2[c]);
+        kernels::detail::chan_fold(a.count[c], a.mean[c], a.m2[c], b.count[c], b.mean[c], b.m2[c]);
 }
 
 // Moments of rows [0, rows) of a row-major block (row stride `ld`), Chan-merged
@@ -105,7 +100,7 @@ struct column_moments_fn {
                         sq += (v - m) * (v - m);
                     }
                 }
-                chan_merge(count[c], mean[c], m2[c], n, m, sq - cs * cs / n);
+                kernels::detail::chan_fold(count[c], mean[c], m2[c], n, m, sq - cs * cs / n);
             }
         }
     }
@@ -166,7 +161,7 @@ struct column_moments_fn {
             m[k].store_aligned(bm + k * W);
         }
         for (std::size_t i = 0; i < K * W; ++i)
-            chan_merge(count[c0 + i], mean[c0 + i], m2[c0 + i], bn[i], bm[i], bq[i]);
+            kernels::detail::chan_fold(count[c0 + i], mean[c0 + i], m2[c0 + i], bn[i], bm[i], bq[i]);
     }
 };
 
