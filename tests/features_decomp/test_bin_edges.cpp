@@ -1,0 +1,137 @@
+// kernels::uniform_edges / quantile_edges / bin_of: scikit-learn KBinsDiscretizer
+// goldens (tests/data/make_bin_edges_golden.py), the NaN and overflow
+// conventions, bad input.
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <tessera/kernels/bin_edges.hpp>
+
+#include "golden.hpp"
+
+using namespace tessera;
+
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+constexpr double qnan = std::numeric_limits<double>::quiet_NaN();
+
+template <class T, class F>
+void check_golden_case(const golden::record& rec, F&& edges_of) {
+    const std::string strategy = rec.header.at(2);
+    const std::size_t n_bins = std::stoul(rec.header.at(3));
+    std::vector<T> x;
+    for (double v : rec.at("x")) x.push_back(static_cast<T>(v));
+    const auto& want = rec.at("edges");
+    const std::vector<double> e = edges_of(strategy, std::span<const T>(x), n_bins);
+    BOOST_TEST_CONTEXT(rec.name() << " " << strategy << " n_bins=" << n_bins) {
+        BOOST_TEST(e == want, boost::test_tools::per_element());
+        // sklearn warned exactly when it returned fewer bins than asked for.
+        BOOST_TEST((rec.at("edges").size() - 1 < n_bins) == (rec.header.at(4) == "1"));
+        const auto& probe = rec.at("probe");
+        const auto& bins = rec.at("bins");
+        BOOST_REQUIRE(probe.size() == bins.size());
+        for (std::size_t i = 0; i < probe.size(); ++i)
+            BOOST_TEST(kernels::bin_of(std::span<const double>(e), static_cast<T>(probe[i])) ==
+                       static_cast<std::size_t>(bins[i]));
+    }
+}
+
+template <class P>
+void check_goldens(const P& policy) {
+    for (const auto& rec : golden::read("bin_edges_golden.txt")) {
+        auto run = [&]<class T>(T) {
+            check_golden_case<T>(rec, [&](const std::string& s, std::span<const T> x, std::size_t n) {
+                return s == "uniform" ? kernels::uniform_edges(policy, x, n)
+                                      : kernels::quantile_edges(policy, x, n);
+            });
+        };
+        if (rec.header.at(1) == "float32")
+            run(float{});
+        else
+            run(double{});
+    }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(bin_edges)
+
+BOOST_AUTO_TEST_CASE(sklearn_goldens) {
+    BOOST_TEST(golden::read("bin_edges_golden.txt").size() == 42u);
+    check_goldens(exec::seq);
+    check_goldens(exec::simd);
+    check_goldens(exec::par_t{.threads = 2, .grain = 16});
+}
+
+// x = {0, 1, 2, 3, 4}: uniform and quantile edges are both {0, 1, 2, 3, 4} for 4 bins.
+BOOST_AUTO_TEST_CASE(hand_computed_and_nan) {
+    const std::vector<double> x = {3, qnan, 0, 4, 1, qnan, 2};
+    const auto u = kernels::uniform_edges(std::span<const double>(x), 4);
+    const auto q = kernels::quantile_edges(std::span<const double>(x), 4);
+    const std::vector<double> want = {0, 1, 2, 3, 4};
+    BOOST_TEST(u == want, boost::test_tools::per_element());
+    BOOST_TEST(q == want, boost::test_tools::per_element());
+    const std::span<const double> e(u);
+    BOOST_TEST(kernels::bin_count(e) == 4u);
+    BOOST_TEST(kernels::bin_of(e, -100.0) == 0u);
+    BOOST_TEST(kernels::bin_of(e, 0.999) == 0u);
+    BOOST_TEST(kernels::bin_of(e, 1.0) == 1u);  // closed on the left
+    BOOST_TEST(kernels::bin_of(e, 3.0) == 3u);
+    BOOST_TEST(kernels::bin_of(e, 4.0) == 3u);
+    BOOST_TEST(kernels::bin_of(e, 1e9) == 3u);  // clipped into the last bin
+    BOOST_TEST(kernels::bin_of(e, qnan) == 4u);  // the missing bin, one past the last
+    BOOST_TEST(kernels::bin_of(e, std::numeric_limits<float>::quiet_NaN()) == 4u);
+
+    BOOST_TEST(kernels::bin_of_with_overflow(e, -0.5) == 0u);
+    BOOST_TEST(kernels::bin_of_with_overflow(e, 0.0) == 1u);
+    BOOST_TEST(kernels::bin_of_with_overflow(e, 3.5) == 4u);
+    BOOST_TEST(kernels::bin_of_with_overflow(e, 4.0) == 4u);  // the maximum is in range
+    BOOST_TEST(kernels::bin_of_with_overflow(e, 4.5) == 5u);
+    BOOST_TEST(kernels::bin_of_with_overflow(e, qnan) == 6u);
+
+    const std::vector<double> c = {2.5, qnan, 2.5};
+    const auto ce = kernels::quantile_edges(std::span<const double>(c), 3);
+    BOOST_TEST(ce.size() == 2u);
+    BOOST_TEST(ce[0] == -inf);
+    BOOST_TEST(ce[1] == inf);
+    BOOST_TEST(kernels::bin_of(std::span<const double>(ce), 1e300) == 0u);
+    BOOST_TEST(kernels::bin_of_with_overflow(std::span<const double>(ce), -1e300) == 1u);
+}
+
+// Everything within 1e-8: sklearn would keep one edge and 0 bins; tessera gives one bin.
+BOOST_AUTO_TEST_CASE(merge_to_one_edge) {
+    const std::vector<double> x = {0.0, 1e-9, 2e-9, 3e-9};
+    const auto e = kernels::quantile_edges(std::span<const double>(x), 3);
+    BOOST_TEST(e.size() == 2u);
+    BOOST_TEST(e[0] == -inf);
+}
+
+BOOST_AUTO_TEST_CASE(bad_input) {
+    const std::vector<double> ok = {1, 2, 3};
+    try {
+        (void)kernels::uniform_edges(std::span<const double>(ok), 1);
+        BOOST_FAIL("no config_error");
+    } catch (const config_error& err) {
+        BOOST_TEST(err.field() == "n_bins");
+        BOOST_TEST(std::string(err.what()).find("[2, inf)") != std::string::npos);
+    }
+    BOOST_CHECK_THROW((void)kernels::quantile_edges(std::span<const double>(ok), 0), config_error);
+    const std::vector<double> with_inf = {1, qnan, -inf};
+    try {
+        (void)kernels::quantile_edges(std::span<const double>(with_inf), 3);
+        BOOST_FAIL("no data_error");
+    } catch (const data_error& err) {
+        BOOST_TEST(err.row() == 2u);
+    }
+    const std::vector<float> all_nan(4, std::numeric_limits<float>::quiet_NaN());
+    BOOST_CHECK_THROW((void)kernels::uniform_edges(std::span<const float>(all_nan), 3), shape_error);
+    BOOST_CHECK_THROW((void)kernels::quantile_edges(std::span<const float>{}, 3), shape_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
