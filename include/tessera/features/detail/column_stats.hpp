@@ -1,0 +1,284 @@
+// tessera/features/detail/column_stats.hpp — per-column statistics shared by the
+// min-max, max-abs and robust scalers and the simple imputer, on each backend:
+//
+//   extrema        per-column nanmin / nanmax (one pass; simd: batches across
+//                  columns; par: row chunks merged in chunk order — min and max
+//                  are exact, so every path gives the same bits)
+//   order_stats    per-column sorted non-NaN values handed to a callback
+//                  (median, quantiles, most frequent); par: columns in parallel
+//   shape checks, scikit-learn's _handle_zeros_in_scale, numpy's median,
+//   and the inverse normal CDF RobustScaler(unit_variance=True) needs.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <tessera/core/errors.hpp>
+#include <tessera/core/tensor.hpp>
+#include <tessera/exec/parallel.hpp>
+#include <tessera/exec/policy.hpp>
+#include <tessera/features/standard_scaler.hpp>  // rows_per_chunk, moments, rowwise
+#include <tessera/kernels/detail/simd.hpp>
+#include <tessera/kernels/rank.hpp>
+
+namespace tessera::features::detail {
+
+// ---- input checks -----------------------------------------------------------------
+
+inline void check_fit_shape(std::string_view where, std::size_t rows, std::size_t cols) {
+    if (rows == 0)
+        throw shape_error(tessera::detail::concat(where, ": X has 0 rows (shape 0 x ", cols,
+                                                  "); need at least 1 sample"));
+    if (cols == 0)
+        throw shape_error(tessera::detail::concat(where, ": X has 0 columns (shape ", rows,
+                                                  " x 0); need at least 1 feature"));
+}
+
+inline void check_columns(std::string_view where, std::size_t cols, std::size_t fitted) {
+    if (cols != fitted)
+        throw shape_error(tessera::detail::concat(where, ": X has ", cols,
+                                                  " columns, but the transformer was fitted on ",
+                                                  fitted, " columns"));
+}
+
+// scikit-learn's _handle_zeros_in_scale: a scale below 10 eps of the data's
+// dtype becomes 1 (NaN stays NaN: the comparison is false).
+template <class T>
+T handle_zero_scale(T s) noexcept {
+    return s < T(10) * std::numeric_limits<T>::epsilon() ? T(1) : s;
+}
+
+// numpy.median of m sorted values in T: the middle one, or the mean of the two
+// middle ones computed as numpy's mean does, (a + b) / 2 in T.
+template <class T>
+T sorted_median(std::span<const T> v) noexcept {
+    const std::size_t m = v.size();
+    if (m == 0) return std::numeric_limits<T>::quiet_NaN();
+    if (m % 2 == 1) return v[m / 2];
+    return static_cast<T>((v[m / 2 - 1] + v[m / 2]) / T(2));
+}
+
+// numpy.nanpercentile(linear) of m sorted values, q in [0, 1]; NaN if m == 0.
+template <class T>
+T sorted_quantile(std::span<const T> v, double q) {
+    if (v.empty()) return std::numeric_limits<T>::quiet_NaN();
+    return static_cast<T>(
+        kernels::detail::linear_quantile<T>(v.size(), q, [&](std::size_t i) { return v[i]; }));
+}
+
+// scipy.stats.norm.ppf(p), 0 < p < 1: Acklam's rational approximation (relative
+// error 1.15e-9) refined by two Halley steps on erfc: within a few ulp of
+// scipy's ndtri (tests: relative 2e-15).
+inline double normal_ppf(double p) {
+    if (p <= 0.0) return -std::numeric_limits<double>::infinity();
+    if (p >= 1.0) return std::numeric_limits<double>::infinity();
+    // Upper tail through the complement, as scipy's ndtri (y > 1 - exp(-2)).
+    if (p > 0.8646647167633873) return -normal_ppf(1.0 - p);
+    static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
+                                   -2.759285104469687e+02, 1.383577518672690e+02,
+                                   -3.066479806614716e+01, 2.506628277459239e+00};
+    static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
+                                   -1.556989798598866e+02, 6.680131188771972e+01,
+                                   -1.328068155288572e+01};
+    static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
+                                   -2.400758277161838e+00, -2.549732539343734e+00,
+                                   4.374664141464968e+00,  2.938163982698783e+00};
+    static constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
+                                   2.445134137142996e+00, 3.754408661907416e+00};
+    double x;
+    if (p < 0.02425) {
+        const double q = std::sqrt(-2 * std::log(p));
+        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    } else if (p > 1 - 0.02425) {
+        const double q = std::sqrt(-2 * std::log(1 - p));
+        x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    } else {
+        const double q = p - 0.5, r = q * q;
+        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+            (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+    }
+    for (int it = 0; it < 2; ++it) {
+        const double e = 0.5 * std::erfc(-x / std::sqrt(2.0)) - p;
+        const double u = e * std::sqrt(2 * 3.14159265358979323846) * std::exp(x * x / 2);
+        x = x - u / (1 + x * u / 2);
+    }
+    return x;
+}
+
+// ---- per-column extrema ---------------------------------------------------------
+
+// lo/hi per column over the non-NaN values; seen[c] = 0 when column c is all NaN.
+template <class T>
+struct column_extrema {
+    std::vector<T> lo, hi;
+    std::vector<unsigned char> seen;
+
+    column_extrema() = default;
+    explicit column_extrema(std::size_t cols)
+        : lo(cols, std::numeric_limits<T>::infinity()),
+          hi(cols, -std::numeric_limits<T>::infinity()),
+          seen(cols, 0) {}
+
+    void merge(const column_extrema& o) {
+        for (std::size_t c = 0; c < lo.size(); ++c) {
+            lo[c] = std::min(lo[c], o.lo[c]);
+            hi[c] = std::max(hi[c], o.hi[c]);
+            seen[c] = static_cast<unsigned char>(seen[c] | o.seen[c]);
+        }
+    }
+    // The value numpy's nanmin / nanmax give (NaN for an all-NaN column).
+    T min(std::size_t c) const { return seen[c] ? lo[c] : std::numeric_limits<T>::quiet_NaN(); }
+    T max(std::size_t c) const { return seen[c] ? hi[c] : std::numeric_limits<T>::quiet_NaN(); }
+    std::vector<T> mins() const {
+        std::vector<T> v(lo.size());
+        for (std::size_t c = 0; c < v.size(); ++c) v[c] = min(c);
+        return v;
+    }
+    std::vector<T> maxs() const {
+        std::vector<T> v(hi.size());
+        for (std::size_t c = 0; c < v.size(); ++c) v[c] = max(c);
+        return v;
+    }
+};
+
+// Rows [0, rows) of a row-major block folded into e: batches across columns,
+// NaN lanes masked out (v == v is false exactly for NaN).
+struct extrema_fn {
+    template <class Arch, class T>
+    void operator()(Arch, const T* x, std::size_t rows, std::size_t cols,
+                    column_extrema<T>& e) const {
+        using B = simd::batch<T, Arch>;
+        constexpr std::size_t W = B::size;
+        std::size_t c = 0;
+        for (; c + W <= cols; c += W) {
+            B lo = B::load_unaligned(e.lo.data() + c), hi = B::load_unaligned(e.hi.data() + c);
+            B seen(T(0));
+            for (std::size_t r = 0; r < rows; ++r) {
+                const B v = B::load_unaligned(x + r * cols + c);
+                const auto ok = v == v;
+                lo = select(ok && v < lo, v, lo);
+                hi = select(ok && v > hi, v, hi);
+                seen = select(ok, B(T(1)), seen);
+            }
+            lo.store_unaligned(e.lo.data() + c);
+            hi.store_unaligned(e.hi.data() + c);
+            alignas(Arch::alignment()) T s[W];
+            seen.store_aligned(s);
+            for (std::size_t i = 0; i < W; ++i)
+                e.seen[c + i] = static_cast<unsigned char>(e.seen[c + i] | (s[i] != T(0)));
+        }
+        for (; c < cols; ++c) scalar_column(x, rows, cols, c, e);
+    }
+
+    template <class T>
+    static void scalar_column(const T* x, std::size_t rows, std::size_t cols, std::size_t c,
+                              column_extrema<T>& e) {
+        for (std::size_t r = 0; r < rows; ++r) {
+            const T v = x[r * cols + c];
+            if (v != v) continue;
+            e.seen[c] = 1;
+            if (v < e.lo[c]) e.lo[c] = v;
+            if (v > e.hi[c]) e.hi[c] = v;
+        }
+    }
+};
+
+template <class T>
+column_extrema<T> extrema(exec::serial_tag<false>, const matrix<T>& X) {
+    const std::size_t rows = X.shape()[0], cols = X.shape()[1];
+    column_extrema<T> e(cols);
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t c = 0; c < cols; ++c) {
+            const T v = X(r, c);
+            if (std::isnan(v)) continue;
+            e.seen[c] = 1;
+            e.lo[c] = std::min(e.lo[c], v);
+            e.hi[c] = std::max(e.hi[c], v);
+        }
+    return e;
+}
+
+template <class T>
+column_extrema<T> extrema(exec::serial_tag<true>, const matrix<T>& X) {
+    column_extrema<T> e(X.shape()[1]);
+    extrema_fn{}(simd::default_arch{}, X.data(), X.shape()[0], X.shape()[1], e);
+    return e;
+}
+
+template <class T>
+column_extrema<T> extrema(const exec::pool_tag<true>& tag, const matrix<T>& X) {
+    const std::size_t rows = X.shape()[0], cols = X.shape()[1];
+    auto by_rows = tag;
+    by_rows.grain = rows_per_chunk(tag.grain, cols);
+    return exec::parallel_reduce(
+        by_rows, rows, column_extrema<T>(cols),
+        [&](const exec::chunk& ch) {
+            column_extrema<T> part(cols);
+            extrema_fn{}(simd::default_arch{}, X.data() + ch.begin * cols, ch.size(), cols, part);
+            return part;
+        },
+        [](column_extrema<T> acc, const column_extrema<T>& part) {
+            acc.merge(part);
+            return acc;
+        });
+}
+
+// ---- per-column order statistics ------------------------------------------------
+
+// Calls f(c, sorted non-NaN values of column c) for every column. seq and simd
+// run the columns in order; par runs groups of columns in parallel (every
+// column's result depends on that column only, so any thread count gives the
+// same bits). Sorting is in IEEE total order (-0 before +0), as kernels::rank.
+template <class Tag, class T, class F>
+void order_stats(const Tag& tag, const matrix<T>& X, F&& f) {
+    const std::size_t rows = X.shape()[0], cols = X.shape()[1];
+    const auto columns = [&](std::size_t c0, std::size_t c1) {
+        std::vector<T> v;
+        v.reserve(rows);
+        for (std::size_t c = c0; c < c1; ++c) {
+            v.clear();
+            for (std::size_t r = 0; r < rows; ++r) {
+                const T x = X.data()[r * cols + c];
+                if (x == x) v.push_back(x);
+            }
+            std::sort(v.begin(), v.end(), kernels::detail::total_less<T>);
+            f(c, std::span<const T>(v));
+        }
+    };
+    if constexpr (std::is_same_v<Tag, exec::pool_tag<true>>) {
+        auto by_cols = tag;
+        by_cols.grain = rows_per_chunk(tag.grain, rows);  // columns per chunk
+        exec::parallel_for(by_cols, cols,
+                           [&](const exec::chunk& ch) { columns(ch.begin, ch.end); });
+    } else {
+        columns(0, cols);
+    }
+}
+
+// The most frequent value of sorted values (ties: the smallest, as scipy.stats.mode
+// and scikit-learn's SimpleImputer); NaN if there are none.
+template <class T>
+T sorted_mode(std::span<const T> v) noexcept {
+    if (v.empty()) return std::numeric_limits<T>::quiet_NaN();
+    T best = v[0];
+    std::size_t best_n = 0;
+    for (std::size_t i = 0; i < v.size();) {
+        std::size_t j = i + 1;
+        while (j < v.size() && v[j] == v[i]) ++j;
+        if (j - i > best_n) {
+            best_n = j - i;
+            best = v[i];
+        }
+        i = j;
+    }
+    return best;
+}
+
+}  // namespace tessera::features::detail

@@ -1,0 +1,80 @@
+// tessera/features/detail/elementwise.hpp — what the fitted scalers and the
+// imputer share: y = Op(x, a, b) per column with the statistics rounded to T
+// (the standard scaler's row kernel), a NaN-keeping clip, and the model-file
+// helpers (payload version, 0/1 flags, equal-length checks).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include <tessera/core/errors.hpp>
+#include <tessera/core/serialize.hpp>
+#include <tessera/core/tensor.hpp>
+#include <tessera/exec/parallel.hpp>
+#include <tessera/exec/policy.hpp>
+#include <tessera/features/detail/column_stats.hpp>
+#include <tessera/features/standard_scaler.hpp>
+
+namespace tessera::features::detail {
+
+// Op(x, T(a[c]), T(b[c])) for every element; standardize_op is (x - a) / b,
+// unstandardize_op is x * b + a.
+template <class Op, class P, class T>
+matrix<T> affine(const P& policy, const matrix<T>& X, const vector<double>& a,
+                 const vector<double>& b) {
+    const std::size_t cols = X.shape()[1];
+    std::vector<T> ta(cols), tb(cols);
+    for (std::size_t c = 0; c < cols; ++c) {
+        ta[c] = static_cast<T>(a(c));
+        tb[c] = static_cast<T>(b(c));
+    }
+    matrix<T> Y = matrix<T>::from_shape(X.shape());
+    rowwise<Op>(exec::select_backend(policy), X, Y, ta.data(), tb.data());
+    return Y;
+}
+
+// numpy.clip(Y, lo, hi) in place: NaN stays NaN.
+template <class P, class T>
+void clip(const P& policy, matrix<T>& Y, T lo, T hi) {
+    const auto body = [&](std::size_t b, std::size_t e) {
+        T* y = Y.data();
+        for (std::size_t i = b; i < e; ++i) {
+            if (y[i] < lo) y[i] = lo;
+            if (y[i] > hi) y[i] = hi;
+        }
+    };
+    const auto tag = exec::select_backend(policy);
+    if constexpr (std::is_same_v<decltype(tag), const exec::pool_tag<true>>)
+        exec::parallel_for(tag, Y.size(), [&](const exec::chunk& ch) { body(ch.begin, ch.end); });
+    else
+        body(0, Y.size());
+}
+
+// ---- model-file helpers ------------------------------------------------------------
+
+inline void read_version(io::reader& r, std::string_view owner, std::uint32_t expected) {
+    const auto version = r.get<std::uint32_t>("payload version");
+    if (version != expected)
+        throw format_error(tessera::detail::concat(owner, ": payload version ", version,
+                                                   " is not one this build reads (", expected,
+                                                   ")"));
+}
+
+inline bool read_flag(io::reader& r, std::string_view owner, std::string_view field) {
+    const auto v = r.get<std::uint8_t>(field);
+    if (v > 1)
+        throw format_error(tessera::detail::concat(owner, ": field '", field, "' is ",
+                                                   unsigned{v}, ", expected 0 or 1"));
+    return v == 1;
+}
+
+inline void check_lengths(std::string_view owner, std::string_view what, std::size_t expected,
+                          std::size_t found) {
+    if (expected != found)
+        throw format_error(tessera::detail::concat(owner, ": ", what, " has ", found,
+                                                   " entries; expected ", expected));
+}
+
+}  // namespace tessera::features::detail
