@@ -1,0 +1,669 @@
+// tessera/io/detail/csv_reader.hpp — the CSV reader behind io::read_csv.
+//
+// One path for both policies: the data after the header is cut into chunks at
+// record boundaries, each chunk is parsed into its own column buffers, and the
+// buffers are joined in chunk order. exec::seq parses one chunk on the calling
+// thread. exec::par cuts at `chunk_bytes` (a quote-parity scan proposes the
+// boundaries; see csv_tokenizer.hpp), parses the chunks on the pool and then
+// verifies, in order, that each chunk ended exactly where the next began; the
+// first that did not (a literal quote fooled the parity) is re-parsed from the
+// true boundary to the end on one thread. So par's result is seq's, bit for
+// bit, for any thread count.
+//
+// Types: a column named in the schema has that type. Other columns are
+// inferred from the first `infer_rows` records (int64 < float64 < bool <
+// timestamp < categorical: the first every non-null value fits). After a full
+// pass, an int64 column that met a float widens to float64, and a column with
+// no value in the sample takes the type all its values fit; either triggers one
+// more pass (the report lists each widening). Any other value that does not fit
+// its column's type makes the record bad.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <tessera/core/errors.hpp>
+#include <tessera/core/frame.hpp>
+#include <tessera/exec/thread_pool.hpp>
+#include <tessera/io/csv_options.hpp>
+#include <tessera/io/detail/csv_tokenizer.hpp>
+#include <tessera/io/detail/csv_values.hpp>
+
+// core/serialize.hpp says `detail::concat` inside tessera::io: once tessera::io::detail
+// exists that lookup stops there, so every header opening it declares the name
+// (as model_file.hpp does), whichever is included first.
+namespace tessera::io::detail {
+using tessera::detail::concat;
+}  // namespace tessera::io::detail
+
+namespace tessera::io::detail::csv {
+
+using tessera::detail::concat;
+inline constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+struct column_spec {
+    std::string name;
+    dtype type = dtype::float64;
+    bool fixed = false;      // from the schema: never changes
+    bool tentative = false;  // no value in the sample: typed from all values
+    unsigned fits = fits_all;  // tentative: what every value met so far fits
+};
+
+// Unquoted (or, with quoted_nulls, any) field equal to a null token.
+class null_matcher {
+public:
+    explicit null_matcher(const csv_options& o) : tokens_(o.null_tokens), quoted_(o.quoted_nulls) {
+        for (const auto& t : tokens_) sizes_ |= std::uint64_t{1} << std::min<std::size_t>(t.size(), 63);
+    }
+    bool operator()(const field& f) const noexcept {
+        if (f.quoted && !quoted_) return false;
+        if (!(sizes_ >> std::min<std::uint32_t>(f.size, 63) & 1)) return false;
+        for (const auto& t : tokens_)
+            if (t == f.raw()) return true;
+        return false;
+    }
+
+private:
+    std::vector<std::string> tokens_;
+    bool quoted_;
+    std::uint64_t sizes_ = 0;
+};
+
+struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+        return std::hash<std::string_view>{}(s);
+    }
+};
+
+// One chunk's values of one column. Only the vector of its type is used.
+struct column_buffer {
+    std::vector<double> f64;
+    std::vector<float> f32;
+    std::vector<std::int64_t> i64;  // int64 and timestamp
+    std::vector<std::uint8_t> u8;   // bool
+    std::vector<std::int32_t> codes;
+    std::vector<std::uint8_t> valid;
+    std::size_t nulls = 0;
+    std::deque<std::string> labels;  // categorical: first-appearance order (stable addresses)
+    std::unordered_map<std::string_view, std::int32_t, string_hash, std::equal_to<>> index;
+    unsigned fits = fits_all;  // tentative columns: what every non-null value fits
+    bool seen = false;         // tentative columns: a non-null value was met
+    std::size_t widen_line = none;  // int64 column met a float (chunk-local line)
+    std::size_t seen_line = none;   // tentative: first non-null value (chunk-local line)
+};
+
+struct bad_record {
+    std::size_t line = 0;  // chunk-local: newlines before the record within the chunk
+    std::size_t row = 0;   // chunk-local record index
+    std::size_t column = none;
+    std::string reason;
+};
+
+struct chunk_result {
+    const char* start = nullptr;
+    const char* stop = nullptr;  // where parsing ended
+    std::vector<column_buffer> cols;
+    std::size_t rows = 0;      // good rows
+    std::size_t records = 0;   // data records, good and bad
+    std::size_t newlines = 0;  // lines consumed
+    std::size_t bad_count = 0;
+    std::vector<bad_record> bad;  // collect: all; error: the first (parsing stopped there)
+};
+
+struct reader_context {
+    const csv_options& opt;
+    std::string_view source;
+    std::vector<column_spec> specs;
+    null_matcher is_null;
+    std::size_t infer_rows_used = 0;
+    double bytes_per_record = 64;
+};
+
+// Parses the records of [start, limit) (the last may run past limit) into a chunk_result.
+class chunk_parser {
+public:
+    explicit chunk_parser(const reader_context& cx)
+        : cx_(cx), n_(cx.specs.size()), scratch_(n_), slots_(n_) {}
+
+    chunk_result parse(const char* start, const char* limit, const char* end) {
+        chunk_result r;
+        r.start = start;
+        r.cols.resize(n_);
+        const auto guess = static_cast<std::size_t>(
+            static_cast<double>(limit - start) / cx_.bytes_per_record * 1.1 + 16);
+        for (std::size_t j = 0; j < n_; ++j) reserve(r.cols[j], cx_.specs[j].type, guess);
+        const csv_options& o = cx_.opt;
+        const char* p = start;
+        while (p < limit) {
+            const std::size_t line = r.newlines;
+            p = next_record(p, end, o.delimiter, o.quote, rec_);
+            r.newlines += rec_.newlines;
+            if (o.skip_blank_lines && rec_.blank()) continue;
+            const std::size_t row = r.records++;
+            if (!check_record(r, line, row)) {
+                if (o.on_bad_row == bad_row_policy::error) {
+                    r.stop = rec_.begin;
+                    return r;
+                }
+                continue;
+            }
+            commit(r);
+        }
+        r.stop = p;
+        return r;
+    }
+
+private:
+    struct slot {
+        union {
+            double d;
+            float f;
+            std::int64_t i;
+            bool b;
+            std::int32_t code;
+        };
+        bool null;
+        bool fresh;              // a category this chunk has not seen: `label`
+        std::string_view label;  // inserted at commit
+    };
+
+    static void reserve(column_buffer& c, dtype t, std::size_t n) {
+        switch (t) {
+            case dtype::float64: c.f64.reserve(n); break;
+            case dtype::float32: c.f32.reserve(n); break;
+            case dtype::int64:
+            case dtype::timestamp: c.i64.reserve(n); break;
+            case dtype::boolean: c.u8.reserve(n); break;
+            case dtype::categorical: c.codes.reserve(n); break;
+        }
+        c.valid.reserve(n);
+    }
+
+    void bad(chunk_result& r, std::size_t line, std::size_t row, std::size_t col,
+             std::string reason) {
+        ++r.bad_count;
+        if (cx_.opt.on_bad_row != bad_row_policy::skip)
+            r.bad.push_back({line, row, col, std::move(reason)});
+    }
+
+    // Parses every field of rec_ into slots_; false (and the record reported) if bad.
+    bool check_record(chunk_result& r, std::size_t line, std::size_t row) {
+        const bool want_text = cx_.opt.on_bad_row != bad_row_policy::skip;
+        switch (rec_.status) {
+            case record_status::ok: break;
+            case record_status::unterminated_quote:
+                bad(r, line, row, std::min(rec_.bad_field, n_ - 1),
+                    want_text ? "unterminated quote: the quoted field opened here runs to the end "
+                                "of the input"
+                              : std::string());
+                return false;
+            case record_status::text_after_quote:
+                bad(r, line, row, std::min(rec_.bad_field, n_ - 1),
+                    want_text ? concat("text after the closing quote in '", cx_.opt.quote,
+                                       shown(rec_.fields[rec_.bad_field].raw()), "'")
+                              : std::string());
+                return false;
+            case record_status::field_too_long:
+                bad(r, line, row, std::min(rec_.bad_field, n_ - 1),
+                    want_text ? std::string("field longer than 4 GiB") : std::string());
+                return false;
+        }
+        if (rec_.fields.size() != n_) {
+            bad(r, line, row, none,
+                want_text ? concat("expected ", n_, " fields, found ", rec_.fields.size())
+                          : std::string());
+            return false;
+        }
+        for (std::size_t j = 0; j < n_; ++j) {
+            const field& f = rec_.fields[j];
+            slot& s = slots_[j];
+            s.null = cx_.is_null(f);
+            s.fresh = false;
+            if (s.null) continue;
+            const column_spec& spec = cx_.specs[j];
+            column_buffer& cb = r.cols[j];
+            const std::string_view v = text(f, cx_.opt.quote, scratch_[j]);
+            if (spec.tentative) {
+                if (!cb.seen) {
+                    cb.seen = true;
+                    cb.seen_line = line;
+                }
+                cb.fits &= classify(v);
+            }
+            bool ok = false;
+            switch (spec.type) {
+                case dtype::float64: ok = parse_float(v, s.d); break;
+                case dtype::float32: ok = parse_float(v, s.f); break;
+                case dtype::int64: ok = parse_int64(v, s.i); break;
+                case dtype::timestamp: ok = parse_time(v, s.i); break;
+                case dtype::boolean: ok = parse_bool(v, s.b); break;
+                case dtype::categorical: {
+                    const auto it = cb.index.find(v);
+                    if (it != cb.index.end()) {
+                        s.code = it->second;
+                        ok = true;
+                    } else if (const std::size_t at = invalid_utf8(v); at != std::string_view::npos) {
+                        bad(r, line, row, j,
+                            want_text ? concat("invalid UTF-8 at byte ", at, " of '", shown(v), "'")
+                                      : std::string());
+                        return false;
+                    } else {
+                        s.label = v;
+                        s.fresh = true;
+                        ok = true;
+                    }
+                    break;
+                }
+            }
+            if (ok) continue;
+            if (spec.tentative) {  // typed again after this pass: not an error
+                s.null = true;
+                continue;
+            }
+            if (!spec.fixed && spec.type == dtype::int64 && parse_float(v, s.d)) {
+                if (cb.widen_line == none) cb.widen_line = line;
+                s.null = true;  // this pass is repeated with float64
+                continue;
+            }
+            bad(r, line, row, j,
+                want_text ? concat("cannot parse '", shown(v), "' as ", dtype_name(spec.type),
+                                   spec.fixed ? std::string(" (type from csv_options::schema)")
+                                              : concat(" (type inferred from the first ",
+                                                       cx_.infer_rows_used,
+                                                       " records; name the column in "
+                                                       "csv_options::schema to choose its type)"))
+                          : std::string());
+            return false;
+        }
+        return true;
+    }
+
+    void commit(chunk_result& r) {
+        for (std::size_t j = 0; j < n_; ++j) {
+            column_buffer& cb = r.cols[j];
+            const slot& s = slots_[j];
+            cb.valid.push_back(s.null ? 0 : 1);
+            cb.nulls += s.null;
+            switch (cx_.specs[j].type) {
+                case dtype::float64: cb.f64.push_back(s.null ? std::numeric_limits<double>::quiet_NaN() : s.d); break;
+                case dtype::float32: cb.f32.push_back(s.null ? std::numeric_limits<float>::quiet_NaN() : s.f); break;
+                case dtype::int64: cb.i64.push_back(s.null ? 0 : s.i); break;
+                case dtype::timestamp: cb.i64.push_back(s.null ? std::numeric_limits<std::int64_t>::min() : s.i); break;
+                case dtype::boolean: cb.u8.push_back(s.null ? 0 : s.b); break;
+                case dtype::categorical: {
+                    std::int32_t code = -1;
+                    if (!s.null) {
+                        if (s.fresh) {
+                            code = static_cast<std::int32_t>(cb.labels.size());
+                            cb.labels.emplace_back(s.label);
+                            cb.index.emplace(cb.labels.back(), code);
+                        } else {
+                            code = s.code;
+                        }
+                    }
+                    cb.codes.push_back(code);
+                    break;
+                }
+            }
+        }
+        ++r.rows;
+    }
+
+    const reader_context& cx_;
+    std::size_t n_;
+    record rec_;
+    std::vector<std::string> scratch_;
+    std::vector<slot> slots_;
+};
+
+
+// ---- the read --------------------------------------------------------------------
+
+// "tessera::io::read_csv: <source>, line L, column 'c' (field k): "
+inline std::string where(std::string_view source, std::size_t line,
+                         const std::vector<column_spec>& specs, std::size_t col) {
+    return concat("tessera::io::read_csv: ", source, ", line ", line,
+                  col == none || col >= specs.size()
+                      ? std::string()
+                      : concat(", column '", shown(specs[col].name), "' (field ", col + 1, ")"),
+                  ": ");
+}
+
+inline void check_options(const csv_options& o, const csv_report* report) {
+    const auto bad_char = [](char c) { return c == '\n' || c == '\r'; };
+    constexpr std::string_view owner = "tessera::io::read_csv";
+    if (bad_char(o.delimiter) || o.delimiter == o.quote)
+        throw config_error(concat(owner, ": parameter 'delimiter' = '", shown({&o.delimiter, 1}),
+                                  "' is out of range; valid: any character except CR, LF and "
+                                  "the quote character"),
+                           "delimiter");
+    if (bad_char(o.quote))
+        throw config_error(concat(owner, ": parameter 'quote' = '", shown({&o.quote, 1}),
+                                  "' is out of range; valid: any character except CR, LF and "
+                                  "the delimiter"),
+                           "quote");
+    if (o.chunk_bytes == 0)
+        throw errors::out_of_range(owner, "chunk_bytes", o.chunk_bytes, ">= 1");
+    if (o.on_bad_row == bad_row_policy::collect && report == nullptr)
+        throw config_error(concat(owner, ": parameter 'on_bad_row' = collect needs a "
+                                         "csv_report* argument to collect into"),
+                           "on_bad_row");
+}
+
+// Types the columns that are not in the schema from the first records.
+inline void infer_types(reader_context& cx, const char* p, const char* end) {
+    const csv_options& o = cx.opt;
+    const std::size_t n = cx.specs.size();
+    std::vector<unsigned> mask(n, fits_all);
+    std::vector<char> seen(n, 0);
+    std::string scratch;
+    record rec;
+    std::size_t used = 0;
+    const char* q = p;
+    while (q < end && (o.infer_rows == 0 || used < o.infer_rows)) {
+        q = next_record(q, end, o.delimiter, o.quote, rec);
+        if (o.skip_blank_lines && rec.blank()) continue;
+        ++used;
+        if (rec.status != record_status::ok || rec.fields.size() != n) continue;
+        for (std::size_t j = 0; j < n; ++j) {
+            if (cx.specs[j].fixed || cx.is_null(rec.fields[j])) continue;
+            mask[j] &= classify(text(rec.fields[j], o.quote, scratch));
+            seen[j] = 1;
+        }
+    }
+    cx.infer_rows_used = used;
+    if (used > 0) cx.bytes_per_record = std::max(1.0, static_cast<double>(q - p) / static_cast<double>(used));
+    for (std::size_t j = 0; j < n; ++j) {
+        column_spec& s = cx.specs[j];
+        if (s.fixed) continue;
+        s.tentative = !seen[j];
+        s.type = seen[j] ? type_of(mask[j]) : dtype::float64;
+    }
+}
+
+template <class T>
+void take(std::vector<T>& from, std::vector<T>& to) {
+    to.insert(to.end(), from.begin(), from.end());
+    std::vector<T>().swap(from);  // give the chunk's memory back as we go
+}
+
+// Joins column j of every chunk into one column (chunk buffers are freed).
+inline column join_column(const column_spec& spec, std::vector<chunk_result>& chunks,
+                          std::size_t j, std::size_t rows) {
+    std::vector<bool> valid;
+    std::size_t nulls = 0;
+    for (const auto& c : chunks) nulls += c.cols[j].nulls;
+    if (nulls > 0) {
+        valid.reserve(rows);
+        for (auto& c : chunks) {
+            for (const std::uint8_t v : c.cols[j].valid) valid.push_back(v != 0);
+            std::vector<std::uint8_t>().swap(c.cols[j].valid);
+        }
+    }
+    const auto gather = [&](auto member) {
+        using V = std::remove_reference_t<decltype(chunks[0].cols[j].*member)>;
+        V out;
+        out.reserve(rows);
+        for (auto& c : chunks) take(c.cols[j].*member, out);
+        return out;
+    };
+    switch (spec.type) {
+        case dtype::float64: return column::float64(spec.name, gather(&column_buffer::f64), valid);
+        case dtype::float32: return column::float32(spec.name, gather(&column_buffer::f32), valid);
+        case dtype::int64: return column::int64(spec.name, gather(&column_buffer::i64), valid);
+        case dtype::timestamp: return column::timestamp(spec.name, gather(&column_buffer::i64), valid);
+        case dtype::boolean: {
+            std::vector<bool> v;
+            v.reserve(rows);
+            for (auto& c : chunks) {
+                for (const std::uint8_t b : c.cols[j].u8) v.push_back(b != 0);
+                std::vector<std::uint8_t>().swap(c.cols[j].u8);
+            }
+            return column::boolean(spec.name, v, valid);
+        }
+        case dtype::categorical: {
+            // The dictionary is the distinct labels sorted (column::categorical_from_labels'
+            // order), so it does not depend on how the input was cut into chunks.
+            std::vector<std::string_view> all;
+            for (const auto& c : chunks)
+                for (const auto& s : c.cols[j].labels) all.push_back(s);
+            std::sort(all.begin(), all.end());
+            all.erase(std::unique(all.begin(), all.end()), all.end());
+            std::vector<std::int32_t> codes;
+            codes.reserve(rows);
+            for (auto& c : chunks) {
+                const auto& cb = c.cols[j];
+                std::vector<std::int32_t> remap(cb.labels.size());
+                for (std::size_t k = 0; k < cb.labels.size(); ++k)
+                    remap[k] = static_cast<std::int32_t>(
+                        std::lower_bound(all.begin(), all.end(), std::string_view(cb.labels[k])) -
+                        all.begin());
+                for (const std::int32_t k : cb.codes) codes.push_back(k < 0 ? -1 : remap[k]);
+            }
+            std::vector<std::string> dict(all.begin(), all.end());
+            for (auto& c : chunks) {
+                c.cols[j] = column_buffer{};
+            }
+            return column::categorical(spec.name, std::move(codes), std::move(dict));
+        }
+    }
+    return column::float64(spec.name, {});
+}
+
+// Reads CSV text. `threads` = 0 with `parallel`: all cores. `release(b, e)` is
+// told when the bytes [b, e) will not be needed soon (the file reader gives the
+// pages back to the OS).
+template <class Release>
+frame read(std::string_view text_in, const csv_options& o, std::string_view source, bool parallel,
+           unsigned threads, csv_report* report, Release&& release) {
+    check_options(o, report);
+    const char* p = text_in.data();
+    const char* const end = p + text_in.size();
+    if (text_in.size() >= 3 && text_in.substr(0, 3) == "\xEF\xBB\xBF") p += 3;
+    std::size_t line = 1;
+    record rec;
+    // Blank lines before the header (or the first record) are skipped.
+    while (p < end) {
+        const char* q = next_record(p, end, o.delimiter, o.quote, rec);
+        if (!rec.blank()) break;
+        line += rec.newlines;
+        p = q;
+    }
+    if (p >= end)
+        throw data_error(concat("tessera::io::read_csv: ", source, ": the input is empty (",
+                                o.header ? "no header row" : "no records", ")"),
+                         {}, data_error::npos, line);
+
+    std::vector<std::string> names;
+    if (o.header) {
+        const char* q = next_record(p, end, o.delimiter, o.quote, rec);
+        if (rec.status != record_status::ok)
+            throw data_error(concat("tessera::io::read_csv: ", source, ", line ", line,
+                                    " (header), field ", rec.bad_field + 1, ": ",
+                                    rec.status == record_status::unterminated_quote
+                                        ? std::string("unterminated quote: the quoted field opened here runs to the end of the input")
+                                        : concat("text after the closing quote in '",
+                                                 shown(rec.fields[rec.bad_field].raw()), "'")),
+                             {}, data_error::npos, line);
+        std::string scratch;
+        for (const auto& f : rec.fields) {
+            const std::string_view name = text(f, o.quote, scratch);
+            if (const std::size_t at = invalid_utf8(name); at != std::string_view::npos)
+                throw data_error(concat("tessera::io::read_csv: ", source, ", line ", line,
+                                        " (header), field ", names.size() + 1,
+                                        ": invalid UTF-8 at byte ", at, " of the column name '",
+                                        shown(name), "'"),
+                                 {}, data_error::npos, line);
+            names.emplace_back(name);
+        }
+        line += rec.newlines;
+        p = q;
+        if (!o.column_names.empty()) {
+            if (o.column_names.size() != names.size())
+                throw config_error(concat("tessera::io::read_csv: ", source,
+                                          ": parameter 'column_names' has ", o.column_names.size(),
+                                          " names, but the header has ", names.size(), " fields"),
+                                   "column_names");
+            names = o.column_names;
+        }
+    } else if (!o.column_names.empty()) {
+        names = o.column_names;
+    } else {
+        next_record(p, end, o.delimiter, o.quote, rec);
+        for (std::size_t j = 0; j < rec.fields.size(); ++j) names.push_back(concat("column_", j));
+    }
+    for (std::size_t j = 0; j < names.size(); ++j)
+        for (std::size_t k = 0; k < j; ++k)
+            if (names[j] == names[k])
+                throw data_error(concat("tessera::io::read_csv: ", source,
+                                        ": duplicate column name '", shown(names[j]),
+                                        "' (fields ", k + 1, " and ", j + 1,
+                                        "); rename it with csv_options::column_names"),
+                                 names[j], data_error::npos, o.header ? std::size_t{1} : data_error::npos);
+
+    reader_context cx{o, source, {}, null_matcher(o)};
+    for (auto& nm : names) {
+        column_spec s;
+        s.name = nm;
+        if (const auto it = o.schema.find(nm); it != o.schema.end()) {
+            s.type = it->second;
+            s.fixed = true;
+        }
+        cx.specs.push_back(std::move(s));
+    }
+    for (const auto& [nm, t] : o.schema)
+        if (std::find(names.begin(), names.end(), nm) == names.end())
+            throw config_error(concat("tessera::io::read_csv: ", source,
+                                      ": csv_options::schema names the column '", shown(nm),
+                                      "', which the input does not have"),
+                               "schema");
+    infer_types(cx, p, end);
+    const std::size_t first_line = line;
+
+    // Chunk boundaries (par): proposed by quote parity, verified while parsing.
+    std::vector<const char*> bounds{p};
+    if (parallel && static_cast<std::size_t>(end - p) > o.chunk_bytes) {
+        const std::size_t size = static_cast<std::size_t>(end - p);
+        const std::size_t nr = (size + o.chunk_bytes - 1) / o.chunk_bytes;
+        std::vector<parity_scan> scans(nr);
+        exec::thread_pool::instance().run(threads, nr, [&](std::size_t i) {
+            const char* b = p + i * o.chunk_bytes;
+            const char* e = i + 1 == nr ? end : b + o.chunk_bytes;
+            scans[i] = scan_parity(b, e, o.quote);
+            release(b, e);
+        });
+        std::size_t quotes = scans[0].quotes;
+        for (std::size_t i = 1; i < nr; ++i) {
+            const char* c = scans[i].after_lf[quotes & 1];
+            if (c && c < end && c > bounds.back()) bounds.push_back(c);
+            quotes += scans[i].quotes;
+        }
+    }
+    const std::size_t nc = bounds.size();
+    bounds.push_back(end);
+
+    for (;;) {
+        std::vector<chunk_result> chunks(nc);
+        if (nc == 1) {
+            chunks[0] = chunk_parser(cx).parse(p, end, end);
+        } else {
+            exec::thread_pool::instance().run(threads, nc, [&](std::size_t i) {
+                chunks[i] = chunk_parser(cx).parse(bounds[i], bounds[i + 1], end);
+                release(bounds[i], bounds[i + 1]);
+            });
+        }
+        // Verify the boundaries in order; re-parse from the first wrong one.
+        const char* pos = p;
+        for (std::size_t i = 0; i < chunks.size(); ++i) {
+            if (chunks[i].start != pos) {
+                chunks.resize(i);
+                chunks.push_back(chunk_parser(cx).parse(pos, end, end));
+                break;
+            }
+            if (o.on_bad_row == bad_row_policy::error && !chunks[i].bad.empty()) {
+                chunks.resize(i + 1);
+                break;
+            }
+            pos = chunks[i].stop;
+        }
+
+        // Errors are final (no widening changes them): the first one is thrown.
+        std::size_t line_base = first_line, row_base = 0;
+        bool again = false;
+        std::vector<std::size_t> widen_at(cx.specs.size(), none);
+        std::vector<unsigned> fits(cx.specs.size(), fits_all);
+        for (auto& c : chunks) {
+            if (o.on_bad_row == bad_row_policy::error && !c.bad.empty()) {
+                const bad_record& b = c.bad.front();
+                throw data_error(where(source, line_base + b.line, cx.specs, b.column) + b.reason,
+                                 b.column == none ? std::string() : cx.specs[b.column].name,
+                                 row_base + b.row, line_base + b.line);
+            }
+            for (std::size_t j = 0; j < cx.specs.size(); ++j) {
+                const column_buffer& cb = c.cols[j];
+                const std::size_t at = cx.specs[j].tentative ? cb.seen_line : cb.widen_line;
+                if (at != none && widen_at[j] == none) widen_at[j] = line_base + at;
+                fits[j] &= cb.fits;
+            }
+            line_base += c.newlines;
+            row_base += c.records;
+        }
+        std::vector<csv_widening> widened;
+        for (std::size_t j = 0; j < cx.specs.size(); ++j) {
+            column_spec& s = cx.specs[j];
+            if (widen_at[j] == none) continue;
+            dtype to = s.type;
+            if (s.tentative) {
+                s.fits &= fits[j];
+                to = type_of(s.fits);
+            } else if (s.type == dtype::int64) {
+                to = dtype::float64;
+            }
+            if (to != s.type) {
+                if (report) report->widened.push_back({s.name, s.type, to, widen_at[j]});
+                s.type = to;
+                again = true;
+            }
+        }
+        if (again) continue;
+
+        std::size_t rows = 0;
+        if (report) {
+            report->rows_read = 0;
+            report->bad_row_count = 0;
+            report->bad_rows.clear();
+        }
+        line_base = first_line;
+        row_base = 0;
+        for (auto& c : chunks) {
+            rows += c.rows;
+            if (report) {
+                report->rows_read += c.records;
+                report->bad_row_count += c.bad_count;
+                for (auto& b : c.bad)
+                    report->bad_rows.push_back(
+                        {line_base + b.line, row_base + b.row,
+                         b.column == none ? std::string() : cx.specs[b.column].name,
+                         std::move(b.reason)});
+            }
+            line_base += c.newlines;
+            row_base += c.records;
+        }
+        if (report) report->rows_kept = rows;
+        frame out;
+        for (std::size_t j = 0; j < cx.specs.size(); ++j)
+            out.add_column(join_column(cx.specs[j], chunks, j, rows));
+        return out;
+    }
+}
+
+}  // namespace tessera::io::detail::csv

@@ -1,0 +1,107 @@
+// io::read_csv: hand-written inputs and the frames they must give (types,
+// values, nulls), RFC 4180 quoting, line endings, BOM, null tokens, schema.
+#define BOOST_TEST_MODULE io_csv
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <tessera/io/csv.hpp>
+
+using namespace tessera;
+
+namespace {
+
+frame read_text(const std::string& text, const io::csv_options& o = {}) {
+    std::istringstream in(text);
+    return io::read_csv(exec::seq, in, o);
+}
+
+std::vector<std::string> labels(const column& c) {
+    std::vector<std::string> out;
+    const auto codes = c.values<std::int32_t>();
+    for (std::size_t r = 0; r < c.size(); ++r)
+        out.push_back(codes[r] < 0 ? "<null>" : c.dictionary()[static_cast<std::size_t>(codes[r])]);
+    return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(read_csv_basics)
+
+BOOST_AUTO_TEST_CASE(infers_every_type_and_nulls) {
+    const frame f = read_text(
+        "i,x,b,t,s\n"
+        "1,2.5,true,2020-01-01,apple\n"
+        "-7,NA,False,2020-01-02T03:04:05Z,\n"
+        "+3,1e3,,2020-01-02 03:04:05.25+01:00,pear\n");
+    BOOST_TEST(f.num_rows() == 3u);
+    BOOST_TEST(f.names() == (std::vector<std::string>{"i", "x", "b", "t", "s"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(f.column("i").type() == dtype::int64);
+    BOOST_TEST(f.column("x").type() == dtype::float64);
+    BOOST_TEST(f.column("b").type() == dtype::boolean);
+    BOOST_TEST(f.column("t").type() == dtype::timestamp);
+    BOOST_TEST(f.column("s").type() == dtype::categorical);
+    const auto i = f.column("i").values<std::int64_t>();
+    BOOST_TEST(i[0] == 1);
+    BOOST_TEST(i[1] == -7);
+    BOOST_TEST(i[2] == 3);
+    const auto x = f.column("x").values<double>();
+    BOOST_TEST(x[0] == 2.5);
+    BOOST_TEST(std::isnan(x[1]));
+    BOOST_TEST(f.column("x").is_null(1));
+    BOOST_TEST(x[2] == 1000.0);
+    BOOST_TEST(f.column("b").values<bool>()[0] == true);
+    BOOST_TEST(f.column("b").values<bool>()[1] == false);
+    BOOST_TEST(f.column("b").is_null(2));
+    const auto t = f.column("t").values<std::int64_t>();
+    BOOST_TEST(t[0] == 1577836800LL * 1000000000LL);
+    BOOST_TEST(t[1] == (1577836800LL + 86400 + 3 * 3600 + 4 * 60 + 5) * 1000000000LL);
+    BOOST_TEST(t[2] == (1577836800LL + 86400 + 2 * 3600 + 4 * 60 + 5) * 1000000000LL + 250000000LL);
+    BOOST_TEST(labels(f.column("s")) == (std::vector<std::string>{"apple", "<null>", "pear"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(rfc4180_quoting_crlf_bom) {
+    const frame f = read_text(
+        "\xEF\xBB\xBF\"name\",value\r\n"
+        "\"a,b\",1\r\n"
+        "\"say \"\"hi\"\"\",2\r\n"
+        "\"two\r\nlines\",3\r\n"
+        "\"\",4\r\n"
+        "\"NA\",5");
+    BOOST_TEST(f.names() == (std::vector<std::string>{"name", "value"}), boost::test_tools::per_element());
+    BOOST_TEST(labels(f.column("name")) ==
+                   (std::vector<std::string>{"a,b", "say \"hi\"", "two\r\nlines", "", "NA"}),
+               boost::test_tools::per_element());
+    const auto v = f.column("value").values<std::int64_t>();
+    BOOST_TEST(std::vector<std::int64_t>(v.begin(), v.end()) == (std::vector<std::int64_t>{1, 2, 3, 4, 5}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(schema_overrides_inference) {
+    io::csv_options o;
+    o.schema = {{"a", dtype::float32}, {"b", dtype::categorical}};
+    const frame f = read_text("a,b\n1,2\n3,4\n", o);
+    BOOST_TEST(f.column("a").type() == dtype::float32);
+    BOOST_TEST(f.column("a").values<float>()[1] == 3.0f);
+    BOOST_TEST(labels(f.column("b")) == (std::vector<std::string>{"2", "4"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(wrong_field_count_names_line) {
+    try {
+        read_text("a,b\n1,2\n\n3\n");
+        BOOST_FAIL("no error");
+    } catch (const data_error& e) {
+        BOOST_TEST(std::string(e.what()) ==
+                   "tessera::io::read_csv: input stream, line 4: expected 2 fields, found 1");
+        BOOST_TEST(e.line() == 4u);
+        BOOST_TEST(e.row() == 1u);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
