@@ -14,7 +14,12 @@
 #include <vector>
 
 #include <tessera/core/random.hpp>
+#include <tessera/drift/chi_squared.hpp>
+#include <tessera/drift/jensen_shannon.hpp>
 #include <tessera/drift/ks.hpp>
+#include <tessera/drift/psi.hpp>
+#include <tessera/drift/wasserstein.hpp>
+#include <tessera/drift/z_test.hpp>
 
 using namespace tessera;
 
@@ -163,4 +168,74 @@ BOOST_AUTO_TEST_CASE(ks_scipy_golden) {
         ++n;
     }
     BOOST_TEST_MESSAGE("ks golden cases: " << n);
+}
+
+// ---- Wasserstein, PSI, Jensen-Shannon, chi-squared, Z: scipy / numpy / Evidently goldens
+
+BOOST_AUTO_TEST_CASE(wasserstein_scipy_golden) {
+    for (const auto& c : golden_cases("wasserstein")) {
+        const auto x = golden_sample(c.a);
+        const auto y = golden_sample(c.b);
+        const drift::wasserstein t({.normed = c.variant == "normed"});
+        const auto r = t.compare(exec::seq, x, y);
+        BOOST_CHECK_MESSAGE(close_rel(r.statistic, num(c.expected[0]), 1e-9),
+                            c.line << "\n  got " << r.statistic);
+        BOOST_CHECK_EQUAL(r.method, c.variant == "normed" ? "wasserstein_normed" : "wasserstein");
+    }
+}
+
+drift::binning parse_binning(const std::string& s) {
+    if (s == "evidently") return drift::binning::evidently;
+    if (s == "categorical") return drift::binning::categorical;
+    return drift::binning::quantile;
+}
+
+BOOST_AUTO_TEST_CASE(psi_golden) {
+    for (const auto& c : golden_cases("psi")) {
+        const auto x = golden_sample(c.a);
+        const auto y = golden_sample(c.b);
+        const std::size_t nb = c.param == "0" ? 10 : std::stoul(c.param);
+        const drift::psi t({.n_bins = nb, .bins = parse_binning(c.variant)});
+        const auto r = t.compare(exec::seq, x, y);
+        BOOST_CHECK_MESSAGE(close_rel(r.statistic, num(c.expected[0]), 1e-9), c.line << "\n  got " << r.statistic);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(jensen_shannon_golden) {
+    for (const auto& c : golden_cases("js")) {
+        const auto x = golden_sample(c.a);
+        const auto y = golden_sample(c.b);
+        const std::size_t nb = c.param == "0" ? 10 : std::stoul(c.param);
+        const drift::jensen_shannon t({.n_bins = nb, .bins = parse_binning(c.variant)});
+        const auto r = t.compare(exec::seq, x, y);
+        // JS is a square root: near 0 its relative error is that of the divergence / 2
+        BOOST_CHECK_MESSAGE(close_rel(r.statistic, num(c.expected[0]), 1e-9) ||
+                                close_abs(r.statistic, num(c.expected[0]), 1e-12),
+                            c.line << "\n  got " << r.statistic);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(chi_squared_scipy_golden) {
+    for (const auto& c : golden_cases("chi2")) {
+        const auto x = golden_sample(c.a);
+        const auto y = golden_sample(c.b);
+        const auto m = c.variant == "contingency" ? drift::chi_squared_method::homogeneity
+                                                  : drift::chi_squared_method::goodness_of_fit;
+        const drift::chi_squared t({.method = m});
+        const auto r = t.compare(x, y);
+        BOOST_CHECK_MESSAGE(close_rel(r.statistic, num(c.expected[0]), 1e-9), c.line << "\n  got " << r.statistic);
+        BOOST_CHECK_MESSAGE(close_abs(r.p_value, num(c.expected[1]), 1e-6), c.line << "\n  got p " << r.p_value);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(z_test_golden) {
+    for (const auto& c : golden_cases("z")) {
+        const auto x = golden_sample(c.a);
+        const auto y = golden_sample(c.b);
+        const auto r = drift::z_test{}.compare(x, y);
+        BOOST_CHECK_MESSAGE(close_rel(r.statistic, num(c.expected[0]), 1e-9) ||
+                                close_abs(r.statistic, num(c.expected[0]), 1e-12),
+                            c.line << "\n  got " << r.statistic);
+        BOOST_CHECK_MESSAGE(close_abs(r.p_value, num(c.expected[1]), 1e-6), c.line << "\n  got p " << r.p_value);
+    }
 }

@@ -7,6 +7,7 @@
 // here too, so every test words them the same way.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <span>
@@ -42,6 +43,33 @@ inline std::vector<double> finite_nonempty(std::string_view where, std::string_v
     std::vector<double> v = finite_values(x);
     if (v.empty()) throw no_finite_values(where, which, x.size());
     return v;
+}
+
+// Categories (distinct values, ascending) of two samples together, with each
+// sample's count per category: the contingency table of chi-squared and Z.
+struct category_table {
+    std::vector<double> categories;
+    std::vector<double> reference;  // counts, as doubles (scipy's float arithmetic)
+    std::vector<double> current;
+};
+
+inline category_table count_categories(std::vector<double> a, std::vector<double> b) {
+    for (double& v : a) v += 0.0;  // -0.0 and +0.0 are one category
+    for (double& v : b) v += 0.0;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    category_table t;
+    std::size_t i = 0, j = 0;
+    while (i < a.size() || j < b.size()) {
+        const double v = (j >= b.size() || (i < a.size() && a[i] < b[j])) ? a[i] : b[j];
+        const std::size_t i0 = i, j0 = j;
+        while (i < a.size() && a[i] == v) ++i;
+        while (j < b.size() && b[j] == v) ++j;
+        t.categories.push_back(v);
+        t.reference.push_back(static_cast<double>(i - i0));
+        t.current.push_back(static_cast<double>(j - j0));
+    }
+    return t;
 }
 
 // p-value thresholds lie in [0, 1]; distance thresholds are >= 0 and finite.

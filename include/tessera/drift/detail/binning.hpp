@@ -1,0 +1,166 @@
+// tessera/drift/detail/binning.hpp — the binning PSI and Jensen-Shannon share,
+// frozen from the reference (NannyML's fit-on-reference), or Evidently's
+// pooled binning as a named option.
+//
+// drift::binning::quantile (numeric, default): edges = the reference's
+//   quantile edges, kernels/bin_edges.hpp `quantile_edges` (sklearn
+//   KBinsDiscretizer(strategy='quantile') with numpy 'linear', 1e-8 merge:
+//   reference/semantics.md 5.1), bins closed on the left; two overflow bins
+//   hold the mass below the reference's minimum and above its maximum
+//   (`bin_of_with_overflow`). Layout: [below, bin 1 .. bin n, above]. A
+//   constant reference gets edges {v, v}: one bin for v itself, so any shift
+//   lands in an overflow bin (sklearn would use {-inf, inf} and see nothing).
+// drift::binning::categorical: the reference's distinct values, ascending,
+//   plus one last bin for values the reference never had.
+// drift::binning::evidently: Evidently's get_binned_data (utils.py) for a
+//   numerical column: more than 20 distinct reference values -> Sturges bins
+//   over reference and current pooled (np.histogram_bin_edges(..., 'sturges')),
+//   else the distinct values of both; not freezable (the bins depend on the
+//   current sample). PSI zero-fill: Evidently's (each side's zeros become
+//   min(non-zero)/1e6 if that minimum <= 1e-4, else 1e-4); JS: no fill.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <tessera/core/errors.hpp>
+#include <tessera/drift/detail/sample.hpp>
+#include <tessera/exec/policy.hpp>
+#include <tessera/kernels/bin_edges.hpp>
+
+namespace tessera::drift {
+
+enum class binning : std::uint8_t { quantile, categorical, evidently };
+
+inline constexpr std::string_view binning_name(binning b) noexcept {
+    return b == binning::quantile ? "quantile" : (b == binning::categorical ? "categorical" : "evidently");
+}
+
+// Bins frozen from a reference sample, and the reference's share in each.
+// Immutable once built; proportions(current) puts any sample in the same bins.
+class binned_reference {
+public:
+    binned_reference() = default;
+
+    // Quantile (n_bins >= 2) or categorical bins of the finite reference values.
+    template <exec::host_policy P>
+    static binned_reference fit(const P& policy, std::span<const double> reference, binning mode,
+                                std::size_t n_bins) {
+        constexpr std::string_view where = "drift::binned_reference::fit";
+        if (mode == binning::evidently)
+            throw config_error(tessera::detail::concat(
+                                   where, ": binning 'evidently' pools reference and current, so it "
+                                          "cannot be frozen; use binning::quantile or binning::categorical"),
+                               "binning");
+        if (mode == binning::quantile && n_bins < 2) throw errors::out_of_range(where, "n_bins", n_bins, "[2, inf)");
+        std::vector<double> ref = detail::finite_nonempty(where, "reference", reference);
+        binned_reference b;
+        b.mode_ = mode;
+        if (mode == binning::quantile) {
+            const auto [lo, hi] = std::minmax_element(ref.begin(), ref.end());
+            if (*lo == *hi)
+                b.edges_ = {*lo, *hi};
+            else
+                b.edges_ = kernels::quantile_edges(policy, std::span<const double>(ref), n_bins);
+        } else {
+            for (double& v : ref) v += 0.0;
+            b.edges_ = ref;
+            std::sort(b.edges_.begin(), b.edges_.end());
+            b.edges_.erase(std::unique(b.edges_.begin(), b.edges_.end()), b.edges_.end());
+        }
+        b.reference_ = b.share(ref);
+        return b;
+    }
+
+    binning mode() const noexcept { return mode_; }
+    // Quantile: the edges; categorical: the categories.
+    std::span<const double> edges() const noexcept { return edges_; }
+    std::span<const double> reference_proportions() const noexcept { return reference_; }
+    std::size_t bin_count() const noexcept { return reference_.size(); }
+
+    // The share of the finite values of x in each bin (x must have one).
+    std::vector<double> proportions(std::span<const double> x) const {
+        return share(detail::finite_nonempty("drift::binned_reference::proportions", "current", x));
+    }
+
+private:
+    std::vector<double> share(const std::vector<double>& finite) const {
+        const std::size_t nb = edges_.size() + 1;  // quantile: n + 2 bins from n + 1 edges; categorical: K + 1
+        std::vector<double> c(nb, 0.0);
+        if (mode_ == binning::quantile) {
+            for (const double v : finite) ++c[kernels::bin_of_with_overflow(std::span<const double>(edges_), v)];
+        } else {
+            for (const double v : finite) {
+                const auto it = std::lower_bound(edges_.begin(), edges_.end(), v);
+                c[(it != edges_.end() && *it == v) ? static_cast<std::size_t>(it - edges_.begin()) : nb - 1] += 1.0;
+            }
+        }
+        const double n = static_cast<double>(finite.size());
+        for (double& v : c) v /= n;
+        return c;
+    }
+
+    binning mode_ = binning::quantile;
+    std::vector<double> edges_;
+    std::vector<double> reference_;
+};
+
+namespace detail {
+
+// Evidently's get_binned_data for a numerical column; `fill` = its feel_zeroes.
+inline void evidently_proportions(std::string_view where, std::span<const double> reference,
+                                  std::span<const double> current, bool fill, std::vector<double>& rp,
+                                  std::vector<double>& cp) {
+    std::vector<double> ref = finite_nonempty(where, "reference", reference);
+    std::vector<double> cur = finite_nonempty(where, "current", current);
+    std::vector<double> distinct = ref;
+    for (double& v : distinct) v += 0.0;
+    std::sort(distinct.begin(), distinct.end());
+    const auto n_unique = static_cast<std::size_t>(std::unique(distinct.begin(), distinct.end()) - distinct.begin());
+    if (n_unique > 20) {
+        const auto [lo1, hi1] = std::minmax_element(ref.begin(), ref.end());
+        const auto [lo2, hi2] = std::minmax_element(cur.begin(), cur.end());
+        const double lo = std::min(*lo1, *lo2), hi = std::max(*hi1, *hi2);
+        // np.histogram_bin_edges(pooled, 'sturges'): width = ptp / (log2(n) + 1)
+        const double width = (hi - lo) / (std::log2(static_cast<double>(ref.size() + cur.size())) + 1.0);
+        const auto nb = static_cast<std::size_t>(std::ceil((hi - lo) / width));
+        const std::vector<double> edges = kernels::detail::linspace<double>(lo, hi, nb + 1);
+        auto hist = [&](const std::vector<double>& x) {
+            std::vector<double> c(nb, 0.0);
+            for (const double v : x) c[kernels::bin_of(std::span<const double>(edges), v)] += 1.0;
+            for (double& v : c) v /= static_cast<double>(x.size());
+            return c;
+        };
+        rp = hist(ref);
+        cp = hist(cur);
+    } else {
+        const category_table t = count_categories(std::move(ref), std::move(cur));
+        double nr = 0.0, nc = 0.0;
+        for (std::size_t i = 0; i < t.categories.size(); ++i) {
+            nr += t.reference[i];
+            nc += t.current[i];
+        }
+        rp = t.reference;
+        cp = t.current;
+        for (double& v : rp) v /= nr;
+        for (double& v : cp) v /= nc;
+    }
+    if (fill) {
+        for (std::vector<double>* p : {&rp, &cp}) {
+            double m = std::numeric_limits<double>::infinity();
+            for (const double v : *p)
+                if (v != 0.0) m = std::min(m, v);
+            const double f = m <= 0.0001 ? m / 1e6 : 0.0001;
+            for (double& v : *p)
+                if (v == 0.0) v = f;
+        }
+    }
+}
+
+}  // namespace detail
+
+}  // namespace tessera::drift
