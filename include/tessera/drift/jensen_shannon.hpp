@@ -53,7 +53,7 @@ inline double js_distance(std::span<const double> p, std::span<const double> q) 
 
 }  // namespace detail
 
-class jensen_shannon {
+class jensen_shannon : public detail::binned_distance<jensen_shannon> {
 public:
     struct params {
         double threshold = 0.1;            // invariant: [0, inf)
@@ -74,29 +74,9 @@ public:
 
     const params& get_params() const noexcept { return p_; }
 
-    template <exec::host_policy P>
-    binned_reference fit(const P& policy, std::span<const double> reference) const {
-        return binned_reference::fit(policy, reference, p_.bins, p_.n_bins);
-    }
-    binned_reference fit(std::span<const double> reference) const { return fit(exec::par, reference); }
-
-    test_result compare(const binned_reference& frozen, std::span<const double> current) const {
-        const std::vector<double> c = frozen.proportions(current);
-        return detail::make_result(name, kind, detail::js_distance(frozen.reference_proportions(), c),
-                                   std::numeric_limits<double>::quiet_NaN(), p_.threshold);
-    }
-
-    template <exec::host_policy P>
-    test_result compare(const P& policy, std::span<const double> reference, std::span<const double> current) const {
-        if (p_.bins != binning::evidently) return compare(fit(policy, reference), current);
-        std::vector<double> r, c;
-        detail::evidently_proportions("drift::jensen_shannon::compare", reference, current, false, r, c);
-        return detail::make_result(name, kind, detail::js_distance(r, c), std::numeric_limits<double>::quiet_NaN(),
-                                   p_.threshold);
-    }
-    test_result compare(std::span<const double> reference, std::span<const double> current) const {
-        return compare(exec::par, reference, current);
-    }
+    // The distance of reference and current shares (bin by bin).
+    double distance(std::span<const double> r, std::span<const double> c) const { return detail::js_distance(r, c); }
+    static constexpr bool evidently_fill = false;  // Evidently's feel_zeroes
 
 private:
     params p_{};

@@ -48,7 +48,7 @@ inline double psi_sum(std::span<const double> r, std::span<const double> c, doub
 
 }  // namespace detail
 
-class psi {
+class psi : public detail::binned_distance<psi> {
 public:
     struct params {
         double threshold = 0.1;            // invariant: [0, inf)
@@ -71,30 +71,12 @@ public:
 
     const params& get_params() const noexcept { return p_; }
 
-    // Bins frozen from the reference (binning quantile or categorical).
-    template <exec::host_policy P>
-    binned_reference fit(const P& policy, std::span<const double> reference) const {
-        return binned_reference::fit(policy, reference, p_.bins, p_.n_bins);
+    // The distance of reference and current shares (bin by bin).
+    // Evidently's binning comes zero-filled its own way, so eps is not applied to it.
+    double distance(std::span<const double> r, std::span<const double> c) const {
+        return detail::psi_sum(r, c, p_.bins == binning::evidently ? 0.0 : p_.eps);
     }
-    binned_reference fit(std::span<const double> reference) const { return fit(exec::par, reference); }
-
-    test_result compare(const binned_reference& frozen, std::span<const double> current) const {
-        const std::vector<double> c = frozen.proportions(current);
-        return detail::make_result(name, kind, detail::psi_sum(frozen.reference_proportions(), c, p_.eps),
-                                   std::numeric_limits<double>::quiet_NaN(), p_.threshold);
-    }
-
-    template <exec::host_policy P>
-    test_result compare(const P& policy, std::span<const double> reference, std::span<const double> current) const {
-        if (p_.bins != binning::evidently) return compare(fit(policy, reference), current);
-        std::vector<double> r, c;
-        detail::evidently_proportions("drift::psi::compare", reference, current, true, r, c);
-        return detail::make_result(name, kind, detail::psi_sum(r, c, 0.0), std::numeric_limits<double>::quiet_NaN(),
-                                   p_.threshold);
-    }
-    test_result compare(std::span<const double> reference, std::span<const double> current) const {
-        return compare(exec::par, reference, current);
-    }
+    static constexpr bool evidently_fill = true;  // Evidently's feel_zeroes
 
 private:
     params p_{};

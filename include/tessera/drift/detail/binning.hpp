@@ -23,12 +23,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string_view>
 #include <vector>
 
 #include <tessera/core/errors.hpp>
 #include <tessera/drift/detail/sample.hpp>
+#include <tessera/drift/test_result.hpp>
 #include <tessera/exec/policy.hpp>
 #include <tessera/kernels/bin_edges.hpp>
 
@@ -160,6 +162,45 @@ inline void evidently_proportions(std::string_view where, std::span<const double
         }
     }
 }
+
+// What PSI and Jensen-Shannon share: frozen or Evidently bins, then a distance
+// of the two share vectors. Test provides get_params() (with threshold, n_bins,
+// bins), name, kind, evidently_fill (Evidently's feel_zeroes) and
+// distance(reference shares, current shares).
+template <class Test>
+class binned_distance {
+public:
+    // Bins frozen from the reference (binning quantile or categorical).
+    template <exec::host_policy P>
+    binned_reference fit(const P& policy, std::span<const double> reference) const {
+        return binned_reference::fit(policy, reference, self().get_params().bins, self().get_params().n_bins);
+    }
+    binned_reference fit(std::span<const double> reference) const { return fit(exec::par, reference); }
+
+    // One pass over the current sample against frozen bins.
+    test_result compare(const binned_reference& frozen, std::span<const double> current) const {
+        return result(self().distance(frozen.reference_proportions(), frozen.proportions(current)));
+    }
+
+    template <exec::host_policy P>
+    test_result compare(const P& policy, std::span<const double> reference, std::span<const double> current) const {
+        if (self().get_params().bins != binning::evidently) return compare(fit(policy, reference), current);
+        std::vector<double> r, c;
+        evidently_proportions(tessera::detail::concat("drift::", Test::name, "::compare"), reference, current,
+                              Test::evidently_fill, r, c);
+        return result(self().distance(r, c));
+    }
+    test_result compare(std::span<const double> reference, std::span<const double> current) const {
+        return compare(exec::par, reference, current);
+    }
+
+private:
+    const Test& self() const noexcept { return static_cast<const Test&>(*this); }
+    test_result result(double d) const {
+        return make_result(Test::name, Test::kind, d, std::numeric_limits<double>::quiet_NaN(),
+                           self().get_params().threshold);
+    }
+};
 
 }  // namespace detail
 
