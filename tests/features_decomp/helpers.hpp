@@ -17,6 +17,8 @@
 #include <tessera/core/tensor.hpp>
 #include <tessera/exec/policy.hpp>
 
+#include "../pipeline/helpers.hpp"  // random_matrix, same_bits, message_of, contains
+
 namespace decomp_test {
 
 using namespace tessera;
@@ -33,19 +35,7 @@ void for_each_policy(F&& f) {
     f(exec::par);
 }
 
-// rows x cols of loc + spread * N(0, 1), a fraction nan_frac of them NaN.
-template <class T>
-matrix<T> random_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed,
-                        double nan_frac = 0.0, double loc = 0.0, double spread = 1.0) {
-    rng g(seed);
-    matrix<T> x = matrix<T>::from_shape({rows, cols});
-    for (auto& v : x) {
-        const double u = g.uniform<double>();
-        v = u < nan_frac ? std::numeric_limits<T>::quiet_NaN()
-                         : static_cast<T>(loc + spread * g.normal<double>());
-    }
-    return x;
-}
+using test_helpers::random_matrix;
 
 template <class T>
 matrix<T> from_values(const std::vector<double>& v, std::size_t rows, std::size_t cols) {
@@ -54,21 +44,9 @@ matrix<T> from_values(const std::vector<double>& v, std::size_t rows, std::size_
     return x;
 }
 
-template <class A, class B>
-bool same_bits(const A& a, const B& b) {
-    return a.shape() == b.shape() &&
-           std::memcmp(a.data(), b.data(), a.size() * sizeof(typename A::value_type)) == 0;
-}
-
-template <class E, class F>
-std::string message_of(F&& f) {
-    try {
-        f();
-    } catch (const E& e) {
-        return e.what();
-    }
-    return "<no exception>";
-}
+using test_helpers::contains;
+using test_helpers::message_of;
+using test_helpers::same_bits;
 
 // The config_error field f() reports, or "<no exception>".
 template <class F>
@@ -79,10 +57,6 @@ std::string field_of(F&& f) {
         return e.field();
     }
     return "<no exception>";
-}
-
-inline bool contains(const std::string& s, std::string_view part) {
-    return s.find(part) != std::string::npos;
 }
 
 // save -> bytes -> load.
