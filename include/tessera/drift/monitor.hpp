@@ -658,8 +658,9 @@ private:
 // The pipeline stage: `observe(monitor{})` fits the monitor on the data that
 // reaches the stage at pipeline fit; `observe(fitted)` carries a monitor
 // fitted elsewhere. Either way the stage passes data through unchanged and
-// records a report per batch it sees (fit's own pass over the training data
-// included).
+// records a report per batch it transforms. Pipeline fit runs every stage but
+// the last on the training data, so a stage that is not last has seen one
+// batch (training against itself) once fit returns; `reset()` forgets it.
 class observe {
 public:
     explicit observe(drift::monitor m = {}) : estimator_(std::move(m)) {}

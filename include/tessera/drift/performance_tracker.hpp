@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <span>
 #include <string>
@@ -110,20 +111,22 @@ public:
     const std::vector<double>& history() const noexcept { return history_; }
     const params& get_params() const noexcept { return params_; }
 
-    // Why it triggered, in words ("" when it did not).
+    // Why it triggered, in words, numbers to 6 significant digits ("" when it did not).
     std::string reason() const {
+        const auto g = [](double v) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.6g", v);
+            return std::string(buf);
+        };
         std::string s;
         if (state_.below_floor)
             s += state_.value < params_.floor
-                     ? tessera::detail::concat("metric ", state_.value, " is below the floor ",
-                                               params_.floor)
-                     : tessera::detail::concat("metric ", state_.value, " is above the ceiling ",
-                                               params_.ceiling);
+                     ? "metric " + g(state_.value) + " is below the floor " + g(params_.floor)
+                     : "metric " + g(state_.value) + " is above the ceiling " + g(params_.ceiling);
         if (state_.dropped) {
             if (!s.empty()) s += "; ";
-            s += tessera::detail::concat("metric ", state_.value, " degraded by ",
-                                         std::abs(baseline_ - state_.value), " from the baseline ",
-                                         baseline_, " (max_drop ", params_.max_drop, ")");
+            s += "metric " + g(state_.value) + " degraded by " + g(std::abs(baseline_ - state_.value)) +
+                 " from the baseline " + g(baseline_) + " (max_drop " + g(params_.max_drop) + ")";
         }
         return s;
     }
