@@ -1,0 +1,99 @@
+// tessera/drift/ddm.hpp — DDM, the drift detection method (Gama, Medas,
+// Castillo & Rodrigues, "Learning with drift detection", SBIA 2004), as River's
+// drift.binary.DDM (River 0.26.1, river/drift/binary/ddm.py).
+//
+// Defaults are River's: warm_start = 30, warning_threshold = 2.0,
+// drift_threshold = 3.0 (DDM.__init__).
+//
+// Input is an error stream: update(true) for an error. With p the error rate
+// since the last reset (River's running mean), n the count and s = sqrt(p(1-p)/n),
+// once n > warm_start: (p_min, s_min) is replaced by (p, s) whenever p + s <= p_min
+// + s_min (all start at +inf); warning while p + s > p_min + warning_threshold *
+// s_min; drift when p + s > p_min + drift_threshold * s_min (the warning is then
+// cleared). The next update starts afresh.
+#pragma once
+
+#include <cmath>
+#include <concepts>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+
+#include <tessera/core/concepts.hpp>
+#include <tessera/drift/detail/detector_common.hpp>
+#include <tessera/drift/detail/river_stats.hpp>
+
+namespace tessera::drift {
+
+class ddm : public detail::error_detector_state<ddm> {
+    friend class detail::detector_state<ddm>;
+
+public:
+    using detail::error_detector_state<ddm>::update;  // the deleted non-bool overload
+
+    struct params {
+        int warm_start = 30;              // updates before the test starts; >= 0
+        double warning_threshold = 2.0;   // warning at p_min + this * s_min; (0, inf)
+        double drift_threshold = 3.0;     // drift at p_min + this * s_min; (0, inf)
+    };
+
+    ddm() : ddm(params{}) {}
+    explicit ddm(const params& p) : p_(p) {
+        constexpr std::string_view o = "ddm";
+        detail::check_at_least(o, "warm_start", p.warm_start, 0);
+        detail::check_positive(o, "warning_threshold", p.warning_threshold);
+        detail::check_positive(o, "drift_threshold", p.drift_threshold);
+        restart();
+    }
+
+    const params& get_params() const noexcept { return p_; }
+
+    // error = true for a mistake; returns drift_detected(). Only bool: an error
+    // stream of doubles is almost always a bug (a score passed for a 0/1 error).
+    bool update(bool error) noexcept {
+        using detail::rounded;
+        begin_update();
+        p_rate_.update(error ? 1.0 : 0.0);
+        const double p = p_rate_.mean, n = p_rate_.n;
+        const double s = std::sqrt(p * (1.0 - p) / n);
+        if (n > warm_start_) {
+            if (p + s <= ps_min_) {
+                p_min_ = p;
+                s_min_ = s;
+                ps_min_ = p_min_ + s_min_;
+            }
+            warning_ = p + s > p_min_ + rounded(p_.warning_threshold * s_min_);
+            if (p + s > p_min_ + rounded(p_.drift_threshold * s_min_)) {
+                drift_ = true;
+                warning_ = false;
+            }
+        }
+        return end_update();
+    }
+
+    // ---- diagnostics ----
+    double error_rate() const noexcept { return p_rate_.mean; }  // p since the last reset
+    double error_std() const noexcept {                           // s = sqrt(p(1-p)/n)
+        return p_rate_.n > 0.0 ? std::sqrt(p_rate_.mean * (1.0 - p_rate_.mean) / p_rate_.n) : 0.0;
+    }
+    double p_min() const noexcept { return p_min_; }  // +inf until set
+    double s_min() const noexcept { return s_min_; }
+    std::uint64_t n_seen() const noexcept { return static_cast<std::uint64_t>(p_rate_.n); }
+    std::uint64_t n_updates() const noexcept { return n_updates_; }
+
+private:
+    void restart() noexcept {
+        drift_ = warning_ = false;
+        p_rate_ = {};
+        p_min_ = s_min_ = ps_min_ = std::numeric_limits<double>::infinity();
+        warm_start_ = static_cast<double>(p_.warm_start);
+    }
+
+    params p_;
+    detail::river_mean p_rate_;
+    double p_min_ = 0.0, s_min_ = 0.0, ps_min_ = 0.0, warm_start_ = 30.0;
+};
+
+static_assert(drift_detector<ddm, bool> && !drift_detector<ddm, double> && !drift_detector<ddm, int>);
+
+}  // namespace tessera::drift

@@ -1,0 +1,105 @@
+// tessera/drift/eddm.hpp — EDDM, the early drift detection method
+// (Baena-García, del Campo-Ávila, Fidalgo, Bifet, Gavaldà & Morales-Bueno,
+// "Early drift detection method", 2006), as River's drift.binary.EDDM
+// (River 0.26.1, river/drift/binary/eddm.py).
+//
+// Defaults are River's: warm_start = 30, alpha = 0.95, beta = 0.9 (EDDM.__init__).
+//
+// Input is an error stream: update(true) for an error. Only errors move the
+// state: the distance (in updates) since the previous error, 1-based for the
+// first, feeds a running mean and sample variance (River's stats.Var, ddof 1);
+// once more than warm_start updates are in, p2s = mean + 2 sqrt(var). A new
+// maximum of p2s is recorded and tested no further; otherwise, once more than
+// warm_start errors are in, level = p2s / p2s_max: drift if level < beta, else
+// warning if level < alpha, else the warning is cleared. Correct predictions
+// leave the warning as it was. The next update after a drift starts afresh.
+#pragma once
+
+#include <cmath>
+#include <concepts>
+#include <cstdint>
+#include <string_view>
+
+#include <tessera/core/concepts.hpp>
+#include <tessera/drift/detail/detector_common.hpp>
+#include <tessera/drift/detail/river_stats.hpp>
+
+namespace tessera::drift {
+
+class eddm : public detail::error_detector_state<eddm> {
+    friend class detail::detector_state<eddm>;
+
+public:
+    using detail::error_detector_state<eddm>::update;  // the deleted non-bool overload
+
+    struct params {
+        int warm_start = 30;  // updates, and errors, before a level is tested; >= 0
+        double alpha = 0.95;  // warning when p2s / p2s_max < alpha; (0, 1], >= beta
+        double beta = 0.9;    // drift when p2s / p2s_max < beta; (0, 1]
+    };
+
+    eddm() : eddm(params{}) {}
+    explicit eddm(const params& p) : p_(p) {
+        constexpr std::string_view o = "eddm";
+        detail::check_at_least(o, "warm_start", p.warm_start, 0);
+        detail::check_unit_open_left(o, "alpha", p.alpha);
+        detail::check_unit_open_left(o, "beta", p.beta);
+        if (p.alpha < p.beta)
+            throw errors::out_of_range(o, "beta", p.beta, tessera::detail::concat("(0, alpha = ", p.alpha, "]"));
+        restart();
+    }
+
+    const params& get_params() const noexcept { return p_; }
+
+    // error = true for a mistake; returns drift_detected().
+    bool update(bool error) noexcept {
+        begin_update();
+        ++n_;
+        if (error) {
+            ++n_errors_;
+            distances_.update(static_cast<double>(n_ - last_error_));
+            if (n_ > warm_start_) {
+                const double p2s = distances_.m.mean + 2.0 * detail::libm_pow(distances_.get(), 0.5);
+                if (p2s > p2s_max_) {
+                    p2s_max_ = p2s;
+                } else if (n_errors_ > warm_start_) {
+                    level_ = p2s / p2s_max_;
+                    if (level_ < p_.beta)
+                        drift_ = true;
+                    else
+                        warning_ = level_ < p_.alpha;
+                }
+            }
+            last_error_ = n_;
+        }
+        return end_update();
+    }
+
+    // ---- diagnostics ----
+    double mean_distance() const noexcept { return distances_.m.mean; }  // between errors
+    double std_distance() const noexcept { return detail::libm_pow(distances_.get(), 0.5); }
+    double p2s_max() const noexcept { return p2s_max_; }  // -1 until the first is recorded
+    double level() const noexcept { return level_; }      // last p2s / p2s_max tested; 1 before
+    std::uint64_t n_errors() const noexcept { return n_errors_; }
+    std::uint64_t n_seen() const noexcept { return n_; }
+    std::uint64_t n_updates() const noexcept { return n_updates_; }
+
+private:
+    void restart() noexcept {
+        drift_ = warning_ = false;
+        distances_ = {};
+        n_ = last_error_ = n_errors_ = 0;
+        p2s_max_ = -1.0;
+        level_ = 1.0;
+        warm_start_ = static_cast<std::uint64_t>(p_.warm_start);
+    }
+
+    params p_;
+    detail::river_var distances_;
+    std::uint64_t n_ = 0, last_error_ = 0, n_errors_ = 0, warm_start_ = 30;
+    double p2s_max_ = -1.0, level_ = 1.0;
+};
+
+static_assert(drift_detector<eddm, bool> && !drift_detector<eddm, double>);
+
+}  // namespace tessera::drift
