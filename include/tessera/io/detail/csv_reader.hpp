@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <deque>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -84,19 +85,18 @@ struct string_hash {
     }
 };
 
-// One chunk's values of one column. Only the vector of its type is used.
+// One chunk's values of one column: only the vector of its type is used, sized
+// to the parser's capacity (rows are written in place, then trimmed).
 struct column_buffer {
     std::vector<double> f64;
     std::vector<float> f32;
     std::vector<std::int64_t> i64;  // int64 and timestamp
     std::vector<std::uint8_t> u8;   // bool
     std::vector<std::int32_t> codes;
-    std::vector<std::uint8_t> valid;
-    std::size_t nulls = 0;
-    std::deque<std::string> labels;  // categorical: first-appearance order (stable addresses)
+    std::vector<std::uint8_t> valid;  // empty until the first null, then 1 = valid
+    std::deque<std::string> labels;   // categorical: first-appearance order (stable addresses)
     std::unordered_map<std::string_view, std::int32_t, string_hash, std::equal_to<>> index;
     unsigned fits = fits_all;  // tentative columns: what every non-null value fits
-    bool seen = false;         // tentative columns: a non-null value was met
     std::size_t widen_line = none;  // int64 column met a float (chunk-local line)
     std::size_t seen_line = none;   // tentative: first non-null value (chunk-local line)
 };
@@ -129,29 +129,54 @@ struct reader_context {
 };
 
 // Parses the records of [start, limit) (the last may run past limit) into a chunk_result.
+//
+// Each record is tried first on a fast path (no quote, exactly n fields,
+// every value converts), which scans and converts in one pass; anything else
+// is re-done by the general path (next_record + convert), which also words
+// the error. Values are written at row `rows_` of each column; a bad record
+// simply does not advance `rows_`, so its values are overwritten.
 class chunk_parser {
 public:
     explicit chunk_parser(const reader_context& cx)
-        : cx_(cx), n_(cx.specs.size()), scratch_(n_), slots_(n_) {}
+        : cx_(cx), n_(cx.specs.size()), dialect_(cx.opt.delimiter, cx.opt.quote), scratch_(n_),
+          pending_(n_), labels_pending_(n_) {
+        for (std::size_t j = 0; j < n_; ++j)
+            if (cx.specs[j].type == dtype::categorical) categorical_.push_back(j);
+    }
 
-    chunk_result parse(const char* start, const char* limit, const char* end) {
+    template <class Release>
+    chunk_result parse(const char* start, const char* limit, const char* end, Release&& release) {
         chunk_result r;
         r.start = start;
         r.cols.resize(n_);
-        const auto guess = static_cast<std::size_t>(
-            static_cast<double>(limit - start) / cx_.bytes_per_record * 1.1 + 16);
-        for (std::size_t j = 0; j < n_; ++j) reserve(r.cols[j], cx_.specs[j].type, guess);
+        grow(r, static_cast<std::size_t>(static_cast<double>(limit - start) /
+                                             cx_.bytes_per_record * 1.1 + 16));
         const csv_options& o = cx_.opt;
         const char* p = start;
+        const char* released = start;
+        constexpr std::ptrdiff_t release_every = 1 << 22;
         while (p < limit) {
+            if (rows_ == cap_) grow(r, cap_ + cap_ / 4 + 16);
+            if (p - released > release_every) {
+                release(released, p);
+                released = p;
+            }
             const std::size_t line = r.newlines;
-            p = next_record(p, end, o.delimiter, o.quote, rec_);
+            if (const char* q = fast_record(r, p, end, line)) {
+                ++r.records;
+                r.newlines += fast_newline_;
+                p = q;
+                commit(r);
+                continue;
+            }
+            p = next_record(p, end, dialect_, rec_);
             r.newlines += rec_.newlines;
             if (o.skip_blank_lines && rec_.blank()) continue;
             const std::size_t row = r.records++;
             if (!check_record(r, line, row)) {
                 if (o.on_bad_row == bad_row_policy::error) {
                     r.stop = rec_.begin;
+                    finish(r);
                     return r;
                 }
                 continue;
@@ -159,33 +184,127 @@ public:
             commit(r);
         }
         r.stop = p;
+        finish(r);
         return r;
     }
 
 private:
-    struct slot {
-        union {
-            double d;
-            float f;
-            std::int64_t i;
-            bool b;
-            std::int32_t code;
-        };
-        bool null;
-        bool fresh;              // a category this chunk has not seen: `label`
-        std::string_view label;  // inserted at commit
-    };
+    enum class outcome : std::uint8_t { ok, bad_value, bad_utf8 };
 
-    static void reserve(column_buffer& c, dtype t, std::size_t n) {
-        switch (t) {
-            case dtype::float64: c.f64.reserve(n); break;
-            case dtype::float32: c.f32.reserve(n); break;
-            case dtype::int64:
-            case dtype::timestamp: c.i64.reserve(n); break;
-            case dtype::boolean: c.u8.reserve(n); break;
-            case dtype::categorical: c.codes.reserve(n); break;
+    void grow(chunk_result& r, std::size_t cap) {
+        cap_ = cap;
+        for (std::size_t j = 0; j < n_; ++j) {
+            column_buffer& c = r.cols[j];
+            switch (cx_.specs[j].type) {
+                case dtype::float64: c.f64.resize(cap); break;
+                case dtype::float32: c.f32.resize(cap); break;
+                case dtype::int64:
+                case dtype::timestamp: c.i64.resize(cap); break;
+                case dtype::boolean: c.u8.resize(cap); break;
+                case dtype::categorical: c.codes.resize(cap); break;
+            }
+            if (!c.valid.empty()) c.valid.resize(cap, 1);
         }
-        c.valid.reserve(n);
+    }
+
+    void finish(chunk_result& r) {
+        r.rows = rows_;
+        for (auto& c : r.cols) {
+            c.f64.resize(std::min(c.f64.size(), rows_));
+            c.f32.resize(std::min(c.f32.size(), rows_));
+            c.i64.resize(std::min(c.i64.size(), rows_));
+            c.u8.resize(std::min(c.u8.size(), rows_));
+            c.codes.resize(std::min(c.codes.size(), rows_));
+            c.valid.resize(std::min(c.valid.size(), rows_));
+        }
+    }
+
+    // Converts field f into row rows_ of column j. Side effects beyond that
+    // row are idempotent (so the general path may convert a field again).
+    outcome convert(chunk_result& r, std::size_t j, const field& f, std::size_t line) {
+        const column_spec& spec = cx_.specs[j];
+        column_buffer& cb = r.cols[j];
+        pending_[j] = false;
+        const std::size_t at = rows_;
+        if (cx_.is_null(f)) {
+            if (cb.valid.empty()) cb.valid.assign(cap_, 1);
+            cb.valid[at] = 0;
+            write_null(cb, spec.type, at);
+            return outcome::ok;
+        }
+        if (!cb.valid.empty()) cb.valid[at] = 1;
+        const std::string_view v = text(f, cx_.opt.quote, scratch_[j]);
+        if (spec.tentative) [[unlikely]] {
+            if (cb.seen_line == none) cb.seen_line = line;
+            cb.fits &= classify(v);
+        }
+        bool ok = false;
+        switch (spec.type) {
+            case dtype::float64: ok = parse_float(v, cb.f64[at]); break;
+            case dtype::float32: ok = parse_float(v, cb.f32[at]); break;
+            case dtype::int64: ok = parse_int64(v, cb.i64[at]); break;
+            case dtype::timestamp: ok = parse_time(v, cb.i64[at]); break;
+            case dtype::boolean: {
+                bool b = false;
+                ok = parse_bool(v, b);
+                cb.u8[at] = b;
+                break;
+            }
+            case dtype::categorical: {
+                const auto it = cb.index.find(v);
+                if (it != cb.index.end()) {
+                    cb.codes[at] = it->second;
+                    return outcome::ok;
+                }
+                if (invalid_utf8(v) != std::string_view::npos) return outcome::bad_utf8;
+                pending_[j] = true;  // inserted at commit
+                labels_pending_[j] = v;
+                return outcome::ok;
+            }
+        }
+        if (ok) return outcome::ok;
+        double d = 0;
+        if (spec.tentative || (!spec.fixed && spec.type == dtype::int64 && parse_float(v, d))) {
+            // Typed again after this pass: store a null for now.
+            if (!spec.tentative && cb.widen_line == none) cb.widen_line = line;
+            if (cb.valid.empty()) cb.valid.assign(cap_, 1);
+            cb.valid[at] = 0;
+            write_null(cb, spec.type, at);
+            return outcome::ok;
+        }
+        return outcome::bad_value;
+    }
+
+    static void write_null(column_buffer& cb, dtype t, std::size_t at) {
+        switch (t) {
+            case dtype::float64: cb.f64[at] = std::numeric_limits<double>::quiet_NaN(); break;
+            case dtype::float32: cb.f32[at] = std::numeric_limits<float>::quiet_NaN(); break;
+            case dtype::int64: cb.i64[at] = 0; break;
+            case dtype::timestamp: cb.i64[at] = std::numeric_limits<std::int64_t>::min(); break;
+            case dtype::boolean: cb.u8[at] = 0; break;
+            case dtype::categorical: cb.codes[at] = -1; break;
+        }
+    }
+
+    // An unquoted record of exactly n fields whose values all convert: parsed
+    // and converted; returns where the next record starts. nullptr otherwise.
+    const char* fast_record(chunk_result& r, const char* p, const char* end, std::size_t line) {
+        if (p >= end || *p == '\n' || *p == '\r') return nullptr;
+        for (std::size_t j = 0; j < n_; ++j) {
+            const char* b = p;
+            if (p < end && *p == dialect_.quote) return nullptr;
+            while (p < end && !dialect_.ends_field(*p)) ++p;
+            if (static_cast<std::size_t>(p - b) > UINT32_MAX) return nullptr;
+            const bool more = p < end && *p == dialect_.delim;
+            if (more != (j + 1 < n_)) return nullptr;
+            const field f{b, static_cast<std::uint32_t>(p - b), false, false};
+            if (convert(r, j, f, line) != outcome::ok) return nullptr;
+            p += more;
+        }
+        fast_newline_ = p < end;
+        if (p >= end) return end;
+        if (*p == '\r' && p + 1 < end && p[1] == '\n') ++p;
+        return p + 1;
     }
 
     void bad(chunk_result& r, std::size_t line, std::size_t row, std::size_t col,
@@ -195,136 +314,83 @@ private:
             r.bad.push_back({line, row, col, std::move(reason)});
     }
 
-    // Parses every field of rec_ into slots_; false (and the record reported) if bad.
+    // Converts every field of rec_; false (and the record reported) if bad.
     bool check_record(chunk_result& r, std::size_t line, std::size_t row) {
-        const bool want_text = cx_.opt.on_bad_row != bad_row_policy::skip;
+        const bool words = cx_.opt.on_bad_row != bad_row_policy::skip;
+        const std::size_t col = std::min(rec_.bad_field, n_ - 1);
         switch (rec_.status) {
             case record_status::ok: break;
             case record_status::unterminated_quote:
-                bad(r, line, row, std::min(rec_.bad_field, n_ - 1),
-                    want_text ? "unterminated quote: the quoted field opened here runs to the end "
-                                "of the input"
-                              : std::string());
+                bad(r, line, row, col,
+                    words ? "unterminated quote: the quoted field opened here runs to the end of "
+                            "the input"
+                          : std::string());
                 return false;
             case record_status::text_after_quote:
-                bad(r, line, row, std::min(rec_.bad_field, n_ - 1),
-                    want_text ? concat("text after the closing quote in '", cx_.opt.quote,
-                                       shown(rec_.fields[rec_.bad_field].raw()), "'")
-                              : std::string());
+                bad(r, line, row, col,
+                    words ? concat("text after the closing quote in '", cx_.opt.quote,
+                                   shown(rec_.fields[rec_.bad_field].raw()), "'")
+                          : std::string());
                 return false;
             case record_status::field_too_long:
-                bad(r, line, row, std::min(rec_.bad_field, n_ - 1),
-                    want_text ? std::string("field longer than 4 GiB") : std::string());
+                bad(r, line, row, col, words ? "field longer than 4 GiB" : std::string());
                 return false;
         }
         if (rec_.fields.size() != n_) {
             bad(r, line, row, none,
-                want_text ? concat("expected ", n_, " fields, found ", rec_.fields.size())
-                          : std::string());
+                words ? concat("expected ", n_, " fields, found ", rec_.fields.size())
+                      : std::string());
             return false;
         }
         for (std::size_t j = 0; j < n_; ++j) {
-            const field& f = rec_.fields[j];
-            slot& s = slots_[j];
-            s.null = cx_.is_null(f);
-            s.fresh = false;
-            if (s.null) continue;
+            const outcome k = convert(r, j, rec_.fields[j], line);
+            if (k == outcome::ok) continue;
+            if (!words) {
+                bad(r, line, row, j, {});
+                return false;
+            }
             const column_spec& spec = cx_.specs[j];
-            column_buffer& cb = r.cols[j];
-            const std::string_view v = text(f, cx_.opt.quote, scratch_[j]);
-            if (spec.tentative) {
-                if (!cb.seen) {
-                    cb.seen = true;
-                    cb.seen_line = line;
-                }
-                cb.fits &= classify(v);
+            const std::string_view v = text(rec_.fields[j], cx_.opt.quote, scratch_[j]);
+            if (k == outcome::bad_utf8) {
+                bad(r, line, row, j,
+                    concat("invalid UTF-8 at byte ", invalid_utf8(v), " of '", shown(v), "'"));
+            } else {
+                bad(r, line, row, j,
+                    concat("cannot parse '", shown(v), "' as ", dtype_name(spec.type),
+                           spec.fixed ? std::string(" (type from csv_options::schema)")
+                                      : concat(" (type inferred from the first ",
+                                               cx_.infer_rows_used,
+                                               " records; name the column in csv_options::schema "
+                                               "to choose its type)")));
             }
-            bool ok = false;
-            switch (spec.type) {
-                case dtype::float64: ok = parse_float(v, s.d); break;
-                case dtype::float32: ok = parse_float(v, s.f); break;
-                case dtype::int64: ok = parse_int64(v, s.i); break;
-                case dtype::timestamp: ok = parse_time(v, s.i); break;
-                case dtype::boolean: ok = parse_bool(v, s.b); break;
-                case dtype::categorical: {
-                    const auto it = cb.index.find(v);
-                    if (it != cb.index.end()) {
-                        s.code = it->second;
-                        ok = true;
-                    } else if (const std::size_t at = invalid_utf8(v); at != std::string_view::npos) {
-                        bad(r, line, row, j,
-                            want_text ? concat("invalid UTF-8 at byte ", at, " of '", shown(v), "'")
-                                      : std::string());
-                        return false;
-                    } else {
-                        s.label = v;
-                        s.fresh = true;
-                        ok = true;
-                    }
-                    break;
-                }
-            }
-            if (ok) continue;
-            if (spec.tentative) {  // typed again after this pass: not an error
-                s.null = true;
-                continue;
-            }
-            if (!spec.fixed && spec.type == dtype::int64 && parse_float(v, s.d)) {
-                if (cb.widen_line == none) cb.widen_line = line;
-                s.null = true;  // this pass is repeated with float64
-                continue;
-            }
-            bad(r, line, row, j,
-                want_text ? concat("cannot parse '", shown(v), "' as ", dtype_name(spec.type),
-                                   spec.fixed ? std::string(" (type from csv_options::schema)")
-                                              : concat(" (type inferred from the first ",
-                                                       cx_.infer_rows_used,
-                                                       " records; name the column in "
-                                                       "csv_options::schema to choose its type)"))
-                          : std::string());
             return false;
         }
         return true;
     }
 
     void commit(chunk_result& r) {
-        for (std::size_t j = 0; j < n_; ++j) {
+        for (const std::size_t j : categorical_) {
+            if (!pending_[j]) continue;
             column_buffer& cb = r.cols[j];
-            const slot& s = slots_[j];
-            cb.valid.push_back(s.null ? 0 : 1);
-            cb.nulls += s.null;
-            switch (cx_.specs[j].type) {
-                case dtype::float64: cb.f64.push_back(s.null ? std::numeric_limits<double>::quiet_NaN() : s.d); break;
-                case dtype::float32: cb.f32.push_back(s.null ? std::numeric_limits<float>::quiet_NaN() : s.f); break;
-                case dtype::int64: cb.i64.push_back(s.null ? 0 : s.i); break;
-                case dtype::timestamp: cb.i64.push_back(s.null ? std::numeric_limits<std::int64_t>::min() : s.i); break;
-                case dtype::boolean: cb.u8.push_back(s.null ? 0 : s.b); break;
-                case dtype::categorical: {
-                    std::int32_t code = -1;
-                    if (!s.null) {
-                        if (s.fresh) {
-                            code = static_cast<std::int32_t>(cb.labels.size());
-                            cb.labels.emplace_back(s.label);
-                            cb.index.emplace(cb.labels.back(), code);
-                        } else {
-                            code = s.code;
-                        }
-                    }
-                    cb.codes.push_back(code);
-                    break;
-                }
-            }
+            const auto code = static_cast<std::int32_t>(cb.labels.size());
+            cb.labels.emplace_back(labels_pending_[j]);
+            cb.index.emplace(cb.labels.back(), code);
+            cb.codes[rows_] = code;
         }
-        ++r.rows;
+        ++rows_;
     }
 
     const reader_context& cx_;
     std::size_t n_;
+    dialect dialect_;
     record rec_;
     std::vector<std::string> scratch_;
-    std::vector<slot> slots_;
+    std::vector<char> pending_;
+    std::vector<std::string_view> labels_pending_;
+    std::vector<std::size_t> categorical_;
+    std::size_t rows_ = 0, cap_ = 0;
+    bool fast_newline_ = false;  // the last fast record ended with a line break
 };
-
 
 // ---- the read --------------------------------------------------------------------
 
@@ -367,10 +433,11 @@ inline void infer_types(reader_context& cx, const char* p, const char* end) {
     std::vector<char> seen(n, 0);
     std::string scratch;
     record rec;
+    const dialect dl(o.delimiter, o.quote);
     std::size_t used = 0;
     const char* q = p;
     while (q < end && (o.infer_rows == 0 || used < o.infer_rows)) {
-        q = next_record(q, end, o.delimiter, o.quote, rec);
+        q = next_record(q, end, dl, rec);
         if (o.skip_blank_lines && rec.blank()) continue;
         ++used;
         if (rec.status != record_status::ok || rec.fields.size() != n) continue;
@@ -400,17 +467,20 @@ void take(std::vector<T>& from, std::vector<T>& to) {
 inline column join_column(const column_spec& spec, std::vector<chunk_result>& chunks,
                           std::size_t j, std::size_t rows) {
     std::vector<bool> valid;
-    std::size_t nulls = 0;
-    for (const auto& c : chunks) nulls += c.cols[j].nulls;
-    if (nulls > 0) {
+    bool nulls = false;
+    for (const auto& c : chunks) nulls = nulls || !c.cols[j].valid.empty();
+    if (nulls) {
         valid.reserve(rows);
         for (auto& c : chunks) {
-            for (const std::uint8_t v : c.cols[j].valid) valid.push_back(v != 0);
-            std::vector<std::uint8_t>().swap(c.cols[j].valid);
+            auto& v = c.cols[j].valid;
+            if (v.empty()) valid.insert(valid.end(), c.rows, true);
+            for (const std::uint8_t b : v) valid.push_back(b != 0);
+            std::vector<std::uint8_t>().swap(v);
         }
     }
     const auto gather = [&](auto member) {
         using V = std::remove_reference_t<decltype(chunks[0].cols[j].*member)>;
+        if (chunks.size() == 1) return V(std::move(chunks[0].cols[j].*member));
         V out;
         out.reserve(rows);
         for (auto& c : chunks) take(c.cols[j].*member, out);
@@ -438,17 +508,16 @@ inline column join_column(const column_spec& spec, std::vector<chunk_result>& ch
                 for (const auto& s : c.cols[j].labels) all.push_back(s);
             std::sort(all.begin(), all.end());
             all.erase(std::unique(all.begin(), all.end()), all.end());
-            std::vector<std::int32_t> codes;
-            codes.reserve(rows);
             for (auto& c : chunks) {
-                const auto& cb = c.cols[j];
+                auto& cb = c.cols[j];
                 std::vector<std::int32_t> remap(cb.labels.size());
                 for (std::size_t k = 0; k < cb.labels.size(); ++k)
                     remap[k] = static_cast<std::int32_t>(
                         std::lower_bound(all.begin(), all.end(), std::string_view(cb.labels[k])) -
                         all.begin());
-                for (const std::int32_t k : cb.codes) codes.push_back(k < 0 ? -1 : remap[k]);
+                for (std::int32_t& k : cb.codes) k = k < 0 ? -1 : remap[static_cast<std::size_t>(k)];
             }
+            std::vector<std::int32_t> codes = gather(&column_buffer::codes);
             std::vector<std::string> dict(all.begin(), all.end());
             for (auto& c : chunks) {
                 c.cols[j] = column_buffer{};
@@ -471,9 +540,10 @@ frame read(std::string_view text_in, const csv_options& o, std::string_view sour
     if (text_in.size() >= 3 && text_in.substr(0, 3) == "\xEF\xBB\xBF") p += 3;
     std::size_t line = 1;
     record rec;
+    const dialect dl(o.delimiter, o.quote);
     // Blank lines before the header (or the first record) are skipped.
     while (p < end) {
-        const char* q = next_record(p, end, o.delimiter, o.quote, rec);
+        const char* q = next_record(p, end, dl, rec);
         if (!rec.blank()) break;
         line += rec.newlines;
         p = q;
@@ -485,7 +555,7 @@ frame read(std::string_view text_in, const csv_options& o, std::string_view sour
 
     std::vector<std::string> names;
     if (o.header) {
-        const char* q = next_record(p, end, o.delimiter, o.quote, rec);
+        const char* q = next_record(p, end, dl, rec);
         if (rec.status != record_status::ok)
             throw data_error(concat("tessera::io::read_csv: ", source, ", line ", line,
                                     " (header), field ", rec.bad_field + 1, ": ",
@@ -518,7 +588,7 @@ frame read(std::string_view text_in, const csv_options& o, std::string_view sour
     } else if (!o.column_names.empty()) {
         names = o.column_names;
     } else {
-        next_record(p, end, o.delimiter, o.quote, rec);
+        next_record(p, end, dl, rec);
         for (std::size_t j = 0; j < rec.fields.size(); ++j) names.push_back(concat("column_", j));
     }
     for (std::size_t j = 0; j < names.size(); ++j)
@@ -574,10 +644,10 @@ frame read(std::string_view text_in, const csv_options& o, std::string_view sour
     for (;;) {
         std::vector<chunk_result> chunks(nc);
         if (nc == 1) {
-            chunks[0] = chunk_parser(cx).parse(p, end, end);
+            chunks[0] = chunk_parser(cx).parse(p, end, end, release);
         } else {
             exec::thread_pool::instance().run(threads, nc, [&](std::size_t i) {
-                chunks[i] = chunk_parser(cx).parse(bounds[i], bounds[i + 1], end);
+                chunks[i] = chunk_parser(cx).parse(bounds[i], bounds[i + 1], end, release);
                 release(bounds[i], bounds[i + 1]);
             });
         }
@@ -586,7 +656,7 @@ frame read(std::string_view text_in, const csv_options& o, std::string_view sour
         for (std::size_t i = 0; i < chunks.size(); ++i) {
             if (chunks[i].start != pos) {
                 chunks.resize(i);
-                chunks.push_back(chunk_parser(cx).parse(pos, end, end));
+                chunks.push_back(chunk_parser(cx).parse(pos, end, end, release));
                 break;
             }
             if (o.on_bad_row == bad_row_policy::error && !chunks[i].bad.empty()) {
@@ -659,9 +729,15 @@ frame read(std::string_view text_in, const csv_options& o, std::string_view sour
             row_base += c.records;
         }
         if (report) report->rows_kept = rows;
+        std::vector<std::optional<column>> cols(cx.specs.size());
+        const auto join = [&](std::size_t j) { cols[j] = join_column(cx.specs[j], chunks, j, rows); };
+        if (chunks.size() == 1) {
+            for (std::size_t j = 0; j < cols.size(); ++j) join(j);
+        } else {
+            exec::thread_pool::instance().run(threads, cols.size(), join);
+        }
         frame out;
-        for (std::size_t j = 0; j < cx.specs.size(); ++j)
-            out.add_column(join_column(cx.specs[j], chunks, j, rows));
+        for (auto& c : cols) out.add_column(std::move(*c));
         return out;
     }
 }

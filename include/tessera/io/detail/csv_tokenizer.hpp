@@ -71,10 +71,23 @@ inline std::string_view text(const field& f, char quote, std::string& scratch) {
     return scratch;
 }
 
+// The delimiter and quote, and a table marking the bytes that end an unquoted
+// field (delimiter, CR, LF), so the hot loop does one lookup per byte.
+struct dialect {
+    char delim = ',';
+    char quote = '"';
+    bool stop[256] = {};
+    dialect(char d, char q) : delim(d), quote(q) {
+        stop[static_cast<unsigned char>(d)] = true;
+        stop[static_cast<unsigned char>('\n')] = true;
+        stop[static_cast<unsigned char>('\r')] = true;
+    }
+    bool ends_field(char c) const noexcept { return stop[static_cast<unsigned char>(c)]; }
+};
+
 // Parses the record starting at p (p < end) into `rec`; returns where the next
 // record starts. Never reads at or past `end`.
-inline const char* next_record(const char* p, const char* end, char delim, char quote,
-                               record& rec) {
+inline const char* next_record(const char* p, const char* end, const dialect& d, record& rec) {
     rec.fields.clear();
     rec.begin = p;
     rec.newlines = 0;
@@ -87,23 +100,25 @@ inline const char* next_record(const char* p, const char* end, char delim, char 
         }
     };
     const auto push = [&](const char* b, const char* e, bool quoted, bool escaped) {
-        const std::size_t n = static_cast<std::size_t>(e - b);
-        if (n > UINT32_MAX) flag(record_status::field_too_long);
-        rec.fields.push_back({b, static_cast<std::uint32_t>(n > UINT32_MAX ? UINT32_MAX : n),
-                              quoted, escaped});
+        std::size_t n = static_cast<std::size_t>(e - b);
+        if (n > UINT32_MAX) [[unlikely]] {
+            flag(record_status::field_too_long);
+            n = UINT32_MAX;
+        }
+        rec.fields.push_back({b, static_cast<std::uint32_t>(n), quoted, escaped});
     };
+    const char quote = d.quote;
     for (;;) {
         // At the start of a field.
-        if (p < end && *p == quote) {
+        if (p < end && *p == quote) [[unlikely]] {
             const char* b = ++p;
             bool escaped = false, closed = false;
             while (p < end) {
                 const void* q = std::memchr(p, quote, static_cast<std::size_t>(end - p));
                 const char* qe = q ? static_cast<const char*>(q) : end;
-                for (const char* s = p; s < qe; ++s) rec.newlines += (*s == '\n');
-                // a CR not followed by LF is a line break too
+                // Line breaks inside quotes count as lines (a CR not before an LF, too).
                 for (const char* s = p; s < qe; ++s)
-                    rec.newlines += (*s == '\r' && (s + 1 == end || s[1] != '\n'));
+                    rec.newlines += (*s == '\n') + (*s == '\r' && (s + 1 == end || s[1] != '\n'));
                 if (!q) {
                     p = end;
                     break;
@@ -123,22 +138,22 @@ inline const char* next_record(const char* p, const char* end, char delim, char 
                 return end;
             }
             const char* e = p - 1;  // the closing quote
-            if (p < end && *p != delim && *p != '\n' && *p != '\r') {
+            if (p < end && !d.ends_field(*p)) {
                 // Text after the closing quote: keep scanning as an unquoted tail.
                 flag(record_status::text_after_quote);
-                while (p < end && *p != delim && *p != '\n' && *p != '\r') ++p;
+                while (p < end && !d.ends_field(*p)) ++p;
                 push(b, p, true, escaped);
             } else {
                 push(b, e, true, escaped);
             }
         } else {
             const char* b = p;
-            while (p < end && *p != delim && *p != '\n' && *p != '\r') ++p;
+            while (p < end && !d.ends_field(*p)) ++p;
             push(b, p, false, false);
         }
         // After a field: delimiter, line break or end.
         if (p >= end) return end;
-        if (*p == delim) {
+        if (*p == d.delim) {
             ++p;
             continue;
         }

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 #include <tessera/core/frame.hpp>
 #include <tessera/io/timestamp.hpp>
@@ -38,15 +39,89 @@ constexpr std::string_view drop_plus(std::string_view s) noexcept {
 }
 
 inline bool parse_int64(std::string_view s, std::int64_t& out) noexcept {
-    s = drop_plus(trim(s));
+    s = trim(s);
+    // Fast path: up to 18 digits cannot overflow; longer ones go to from_chars.
+    const char* p = s.data();
+    const char* e = p + s.size();
+    const bool neg = p < e && *p == '-';
+    p += (p < e && (*p == '-' || *p == '+'));
+    if (p < e && e - p <= 18) {
+        std::int64_t v = 0;
+        const char* q = p;
+        for (; q < e && static_cast<unsigned>(*q - '0') < 10; ++q) v = v * 10 + (*q - '0');
+        if (q == e) {
+            out = neg ? -v : v;
+            return true;
+        }
+        return false;
+    }
+    s = drop_plus(s);
     if (s.empty()) return false;
     const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
     return r.ec == std::errc{} && r.ptr == s.data() + s.size();
 }
 
+// Clinger's fast path: a decimal with at most 19 significant digits and a
+// power of ten in [-22, 22] is m * 10^e (or m / 10^-e) with m < 2^53 exact, so
+// one IEEE operation gives the correctly rounded double, the same bits as
+// from_chars. Returns false when the text is not such a number (from_chars
+// then decides).
+inline bool fast_double(const char* p, const char* e, double& out) noexcept {
+    static constexpr double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    bool neg = false;
+    if (p < e && (*p == '-' || *p == '+')) neg = *p++ == '-';
+    std::uint64_t m = 0;
+    int nd = 0, exp10 = 0;
+    bool any = false;
+    for (; p < e && static_cast<unsigned>(*p - '0') < 10; ++p) {
+        any = true;
+        if (m == 0 && *p == '0') continue;
+        if (++nd > 19) return false;
+        m = m * 10 + static_cast<unsigned>(*p - '0');
+    }
+    if (p < e && *p == '.') {
+        for (++p; p < e && static_cast<unsigned>(*p - '0') < 10; ++p) {
+            any = true;
+            --exp10;
+            if (m == 0 && *p == '0') continue;
+            if (++nd > 19) return false;
+            m = m * 10 + static_cast<unsigned>(*p - '0');
+        }
+    }
+    if (!any) return false;
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        ++p;
+        bool eneg = false;
+        if (p < e && (*p == '-' || *p == '+')) eneg = *p++ == '-';
+        int x = 0, xd = 0;
+        for (; p < e && static_cast<unsigned>(*p - '0') < 10; ++p) {
+            if (++xd > 4) return false;
+            x = x * 10 + (*p - '0');
+        }
+        if (xd == 0) return false;
+        exp10 += eneg ? -x : x;
+    }
+    if (p != e) return false;
+    double d;
+    if (m == 0) {
+        d = 0.0;
+    } else {
+        if (m > (std::uint64_t{1} << 53) || exp10 < -22 || exp10 > 22) return false;
+        d = static_cast<double>(m);
+        d = exp10 < 0 ? d / pow10[-exp10] : d * pow10[exp10];
+    }
+    out = neg ? -d : d;
+    return true;
+}
+
 template <class F>
 inline bool parse_float(std::string_view s, F& out) noexcept {
-    s = drop_plus(trim(s));
+    s = trim(s);
+    if constexpr (std::is_same_v<F, double>)
+        if (fast_double(s.data(), s.data() + s.size(), out)) return true;
+    s = drop_plus(s);
     if (s.empty()) return false;
     const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
     // Out-of-range magnitudes: from_chars leaves `out` unset; strtod would give
