@@ -14,7 +14,12 @@
 
 #include <tessera/core/frame.hpp>
 #include <tessera/core/random.hpp>
+#include <tessera/drift/chi_squared.hpp>
+#include <tessera/drift/jensen_shannon.hpp>
 #include <tessera/drift/ks.hpp>
+#include <tessera/drift/psi.hpp>
+#include <tessera/drift/wasserstein.hpp>
+#include <tessera/drift/z_test.hpp>
 #include <tessera/drift/monitor.hpp>
 #include <tessera/io/model_file.hpp>
 
@@ -238,6 +243,52 @@ BOOST_AUTO_TEST_CASE(numerical_tests_match_scipy_and_batch_tests) {
                   column::float64("x", series(2000, [](int i) { return (i * 3) % 5; })));
     BOOST_TEST(r.result.method == "jensen_shannon");
     BOOST_TEST(close(r.result.statistic, few_js, 1e-12));
+}
+
+// Every column verdict equals the batch test called directly on the raw
+// samples (Evidently's variants: chi-squared goodness of fit, pooled binning).
+BOOST_AUTO_TEST_CASE(verdicts_match_direct_batch_test_calls) {
+    const auto agree = [](const drift::column_drift& c, const drift::test_result& d, double rel) {
+        BOOST_TEST_INFO(c.column << " " << c.result.method);
+        BOOST_TEST(close(c.result.statistic, d.statistic, rel));
+        BOOST_TEST((std::isnan(d.p_value) ? std::isnan(c.result.p_value)
+                                          : std::abs(c.result.p_value - d.p_value) < 1e-12));
+        BOOST_TEST(c.drifted() == d.drifted);
+    };
+    for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+        rng g(seed);
+        const std::size_t nr = 200 + 700 * (seed % 3), nc = 150 + 100 * seed;
+        const double shift = 0.08 * static_cast<double>(seed);
+        std::vector<double> cr(nr), cc(nc), br(nr), bc(nc), xr(nr), xc(nc);
+        for (auto& v : cr) v = std::floor(g.uniform<double>() * 4);
+        for (auto& v : cc) v = std::min(3.0, std::floor(g.uniform<double>() * 4 + shift));
+        for (auto& v : br) v = g.uniform<double>() < 0.4;
+        for (auto& v : bc) v = g.uniform<double>() < 0.4 + shift;
+        for (auto& v : xr) v = g.normal<double>();
+        for (auto& v : xc) v = g.normal<double>() * (1 + shift) + shift;
+        // categories 0..3 as numbers: chi-squared (small) or JS (large)
+        auto r = check_one(column::float64("c", cr), column::float64("c", cc));
+        if (nr <= 1000)
+            agree(r, drift::chi_squared({.method = drift::chi_squared_method::goodness_of_fit})
+                         .compare(cr, cc), 1e-12);
+        else
+            agree(r, drift::jensen_shannon({.bins = drift::binning::evidently}).compare(cr, cc), 1e-12);
+        drift::monitor_params p;
+        p.numerical_method = method::psi;
+        agree(check_one(column::float64("c", cr), column::float64("c", cc), p),
+              drift::psi({.bins = drift::binning::evidently}).compare(cr, cc), 1e-12);
+        // binary
+        r = check_one(column::float64("b", br), column::float64("b", bc));
+        if (nr <= 1000) agree(r, drift::z_test{}.compare(br, bc), 1e-12);
+        std::vector<bool> brb(br.begin(), br.end()), bcb(bc.begin(), bc.end());
+        p.numerical_method = method::z;
+        const auto rb = check_one(column::boolean("b", brb), column::boolean("b", bcb), {.categorical_method = method::z});
+        agree(rb, drift::z_test{}.compare(br, bc), 1e-12);
+        // continuous: KS (small) or Wasserstein normed (large)
+        r = check_one(column::float64("x", xr), column::float64("x", xc));
+        if (nr <= 1000) agree(r, drift::ks_test{}.compare(exec::seq, xr, xc), 0.0);
+        else agree(r, drift::wasserstein{}.compare(exec::seq, xr, xc), 1e-12);
+    }
 }
 
 // int64 and float32 columns are numerical; a dtype change within numbers is

@@ -1,9 +1,8 @@
 // tessera/drift/detail/batch_tests.hpp — the monitor's bridge to the batch
-// tests whose p-values need special functions: the two-sample KS test and the
-// chi-squared survival function.
-//
-// KS and Wasserstein-1 come from drift/ks.hpp's ECDF walk. TEMPORARY: a local
-// chi-squared tail until drift/chi_squared.hpp lands; then it forwards to it.
+// tests: it runs them on what it froze (sorted reference values, category
+// counts) instead of raw samples, through the same code the tests use:
+// KS and Wasserstein-1 from drift/ks.hpp's ECDF walk, chi-squared from
+// drift/chi_squared.hpp, Jensen-Shannon from drift/jensen_shannon.hpp.
 #pragma once
 
 #include <algorithm>
@@ -11,46 +10,38 @@
 #include <cstddef>
 #include <limits>
 #include <span>
+#include <vector>
 
 #include <tessera/drift/detail/ecdf_walk.hpp>
+#include <tessera/drift/chi_squared.hpp>
+#include <tessera/drift/jensen_shannon.hpp>
 #include <tessera/drift/ks.hpp>
 #include <tessera/drift/test_result.hpp>
 
 namespace tessera::drift::detail::monitor {
 
-// Regularized upper incomplete gamma Q(a, x) (Numerical Recipes' gammq).
-inline double gamma_q(double a, double x) {
-    if (x < 0 || a <= 0) return std::numeric_limits<double>::quiet_NaN();
-    if (x == 0) return 1.0;
-    if (std::isinf(x)) return 0.0;
-    const double lg = std::lgamma(a);
-    if (x < a + 1) {
-        double ap = a, sum = 1.0 / a, del = sum;
-        for (int i = 0; i < 1000; ++i) {
-            ap += 1;
-            del *= x / ap;
-            sum += del;
-            if (std::abs(del) < std::abs(sum) * 1e-16) break;
+// Evidently's chisquare_stattest (goodness of fit, f_exp = reference counts *
+// n_cur / n_ref) over the slots either side holds: drift/chi_squared.hpp.
+inline test_result chi_squared_gof(std::span<const double> ref, std::span<const double> cur) {
+    std::vector<double> r, c;
+    for (std::size_t i = 0; i < ref.size(); ++i)
+        if (ref[i] != 0 || cur[i] != 0) {
+            r.push_back(ref[i]);
+            c.push_back(cur[i]);
         }
-        return 1.0 - sum * std::exp(-x + a * std::log(x) - lg);
-    }
-    double b = x + 1 - a, c = 1.0 / 1e-300, d = 1.0 / b, h = d;
-    for (int i = 1; i < 1000; ++i) {
-        const double an = -i * (i - a);
-        b += 2;
-        d = an * d + b;
-        if (std::abs(d) < 1e-300) d = 1e-300;
-        c = b + an / c;
-        if (std::abs(c) < 1e-300) c = 1e-300;
-        d = 1.0 / d;
-        const double del = d * c;
-        h *= del;
-        if (std::abs(del - 1.0) < 1e-16) break;
-    }
-    return std::exp(-x + a * std::log(x) - lg) * h;
+    const auto k =
+        drift::detail::chi_squared_counts(r, c, chi_squared_method::goodness_of_fit, false);
+    test_result out;
+    out.statistic = k.statistic;
+    out.p_value = k.p_value;
+    return out;
 }
 
-inline double chi2_sf(double x, double dof) { return gamma_q(dof / 2.0, x / 2.0); }
+// scipy.spatial.distance.jensenshannon(ref, cur, base=2) of two count vectors:
+// drift/jensen_shannon.hpp.
+inline double jensen_shannon_counts(std::span<const double> ref, std::span<const double> cur) {
+    return drift::detail::js_distance(ref, cur);
+}
 
 // scipy.stats.ks_2samp(ref, cur) (two-sided, method='auto') on two ascending
 // finite samples: drift/ks.hpp's walk and p-value.

@@ -99,23 +99,6 @@ inline std::vector<double> shares(std::span<const double> counts) {
     return out;
 }
 
-// scipy.special.rel_entr(x, y) = x ln(x / y), 0 at x = 0.
-inline double rel_entr(double x, double y) noexcept {
-    if (x == 0) return 0.0;
-    return x * std::log(x / y);
-}
-
-// scipy.spatial.distance.jensenshannon(p, q, base=2) on two count vectors.
-inline double jensen_shannon_counts(std::span<const double> ref, std::span<const double> cur) {
-    const auto p = shares(ref), q = shares(cur);
-    double js = 0.0;
-    for (std::size_t i = 0; i < p.size(); ++i) {
-        const double m = (p[i] + q[i]) / 2.0;
-        js += rel_entr(p[i], m) + rel_entr(q[i], m);
-    }
-    return std::sqrt(std::max(0.0, js / 2.0) / std::numbers::ln2);
-}
-
 // Evidently's `feel_zeroes`: each side's empty bins get min(non-zero)/1e6 when
 // that minimum is <= 1e-4, else 1e-4.
 inline void fill_zeroes(std::vector<double>& s) {
@@ -145,52 +128,27 @@ inline double psi_counts(std::span<const double> ref, std::span<const double> cu
     return s;
 }
 
-// scipy.stats.chisquare(cur, ref * n_cur / n_ref) over the slots either side
-// holds; an unseen current value (expected 0) makes it infinite.
-inline test_result chi_squared_counts(std::span<const double> ref, std::span<const double> cur,
-                                      std::size_t unseen_distinct) {
-    double nr = 0.0, nc = 0.0;
-    for (const double v : ref) nr += v;
-    for (const double v : cur) nc += v;
-    double stat = 0.0;
-    std::size_t k = 0;
-    for (std::size_t i = 0; i < ref.size(); ++i) {
-        if (ref[i] == 0 && cur[i] == 0) continue;
-        if (ref[i] == 0) {
-            stat = std::numeric_limits<double>::infinity();
-            k += unseen_distinct > 1 ? unseen_distinct : 1;
-            continue;
-        }
-        ++k;
-        const double e = ref[i] * nc / nr;
-        stat += (cur[i] - e) * (cur[i] - e) / e;
-    }
-    test_result r;
-    r.statistic = stat;
-    r.p_value = k >= 2 ? chi2_sf(stat, static_cast<double>(k - 1))
-                       : std::numeric_limits<double>::quiet_NaN();
-    return r;
-}
-
-// Evidently's two-proportion Z-test; with more than two slots, the first
-// reference category against the rest.
+// Evidently's two-proportion Z-test; the "positive" slot is the last one
+// either side holds (the larger value of a 0/1 or bool column, as
+// drift/z_test.hpp picks; the sign of z is all that depends on it). With more
+// than two slots: that slot against the rest.
 inline test_result z_counts(std::span<const double> ref, std::span<const double> cur) {
     double nr = 0.0, nc = 0.0;
-    std::size_t held_r = 0, held_c = 0, first = ref.size();
+    std::size_t held_r = 0, held_c = 0, pos = 0;
     for (std::size_t i = 0; i < ref.size(); ++i) {
         nr += ref[i];
         nc += cur[i];
         held_r += ref[i] > 0;
         held_c += cur[i] > 0;
-        if (first == ref.size() && (ref[i] > 0 || cur[i] > 0)) first = i;
+        if (ref[i] > 0 || cur[i] > 0) pos = i;
     }
     test_result r;
-    if (held_r == 1 && held_c == 1 && ref[first] > 0 && cur[first] > 0) {
+    if (held_r == 1 && held_c == 1 && ref[pos] > 0 && cur[pos] > 0) {
         r.statistic = 0.0;
         r.p_value = 1.0;
         return r;
     }
-    const double p1 = ref[first] / nr, p2 = cur[first] / nc;
+    const double p1 = ref[pos] / nr, p2 = cur[pos] / nc;
     const double P = (p1 * nr + p2 * nc) / (nr + nc);
     r.statistic = (p1 - p2) / std::sqrt(P * (1 - P) * (1.0 / nr + 1.0 / nc));
     r.p_value = std::erfc(std::abs(r.statistic) / std::numbers::sqrt2);
@@ -217,7 +175,7 @@ inline test_result run_test(method m, const profile& p, const counted& c) {
         case method::jensen_shannon: r.statistic = jensen_shannon_counts(ref_slots, cur); break;
         case method::psi: r.statistic = psi_counts(ref_slots, cur); break;
         case method::chi_squared:
-            r = chi_squared_counts(ref_slots, cur, by_category ? c.unseen_distinct : 0);
+            r = chi_squared_gof(ref_slots, cur);
             break;
         case method::z: r = z_counts(ref_slots, cur); break;
         case method::automatic: break;
