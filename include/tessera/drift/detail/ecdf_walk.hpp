@@ -3,12 +3,11 @@
 // the Wasserstein-1 area come out of the same walk.
 //
 // exec::seq copies the finite values, maps -0.0 to +0.0 and std::sorts them:
-// the plainest correct code. exec::simd and exec::par sort the order-preserving
-// unsigned images of the keys (kernels/rank.hpp's LSD radix sort; par: keys
-// made, digits counted and scattered in fixed chunks on the pool) and find the
-// finite range by binary search (-inf keys sort first, +inf and NaN last).
-// Sorted keys are unique images of the values, so every path walks the same
-// sequence and gives bitwise the same statistics.
+// the plainest correct code. exec::simd and exec::par radix-sort the
+// order-preserving unsigned images of the finite values
+// (drift/detail/radix_sort.hpp); par sorts reference and current at the same
+// time, one pool task each. Keys are unique images of the values, so every
+// path walks the same sequence and gives bitwise the same statistics.
 #pragma once
 
 #include <algorithm>
@@ -20,55 +19,31 @@
 #include <type_traits>
 #include <vector>
 
+#include <tessera/drift/detail/radix_sort.hpp>
 #include <tessera/exec/policy.hpp>
+#include <tessera/exec/thread_pool.hpp>
 #include <tessera/kernels/rank.hpp>
 
 namespace tessera::drift::detail {
 
-// A sorted sample: keys[begin, end) are its finite values, ascending.
-template <class E>
-struct sorted_sample {
-    std::vector<E> keys;
-    std::size_t begin = 0;
-    std::size_t end = 0;
-    std::size_t size() const noexcept { return end - begin; }
-    const E* data() const noexcept { return keys.data() + begin; }
+// seq: the finite values, -0.0 as +0.0, std::sort.
+struct sorted_values {
+    std::vector<double> values;
+    const double* data() const noexcept { return values.data(); }
+    std::size_t size() const noexcept { return values.size(); }
 };
+
+inline sorted_values sort_finite_seq(std::span<const double> x) {
+    sorted_values s;
+    s.values.reserve(x.size());
+    for (const double v : x)
+        if (std::isfinite(v)) s.values.push_back(v + 0.0);  // -0 + 0 = +0
+    std::sort(s.values.begin(), s.values.end());
+    return s;
+}
 
 inline double as_double(double v) noexcept { return v; }
 inline double as_double(std::uint64_t k) noexcept { return kernels::detail::from_radix_key<double>(k); }
-
-// seq: the finite values, -0.0 as +0.0, std::sort.
-inline sorted_sample<double> sort_finite(const exec::serial_tag<false>&, std::span<const double> x) {
-    sorted_sample<double> s;
-    s.keys.reserve(x.size());
-    for (const double v : x)
-        if (std::isfinite(v)) s.keys.push_back(v + 0.0);  // -0 + 0 = +0
-    std::sort(s.keys.begin(), s.keys.end());
-    s.end = s.keys.size();
-    return s;
-}
-
-// simd / par: radix keys of every value (ties: -0 -> +0), sorted, finite range found.
-template <class Tag>
-sorted_sample<std::uint64_t> sort_finite(const Tag& tag, std::span<const double> x) {
-    namespace kd = kernels::detail;
-    sorted_sample<std::uint64_t> s;
-    const std::size_t n = x.size();
-    s.keys.resize(n);
-    kd::make_keys(tag, x, s.keys.data(), true);
-    {
-        std::vector<std::uint64_t> tmp(n);
-        kd::radix_sort(tag, s.keys.data(), tmp.data(), static_cast<std::uint32_t*>(nullptr),
-                       static_cast<std::uint32_t*>(nullptr), n);
-    }
-    const std::uint64_t lo = kd::radix_key(-std::numeric_limits<double>::infinity());
-    const std::uint64_t hi = kd::radix_key(std::numeric_limits<double>::infinity());
-    s.begin = static_cast<std::size_t>(std::upper_bound(s.keys.begin(), s.keys.end(), lo) - s.keys.begin());
-    s.end = static_cast<std::size_t>(std::lower_bound(s.keys.begin(), s.keys.end(), hi) - s.keys.begin());
-    if (s.end < s.begin) s.end = s.begin;
-    return s;
-}
 
 // What one walk over the merged ECDFs yields.
 struct ecdf_stats {
@@ -113,17 +88,38 @@ ecdf_stats ecdf_walk(const E* a, std::size_t na, const E* b, std::size_t nb) {
     return r;
 }
 
-// Sort both samples with the policy's backend and walk them. `empty_a` /
-// `empty_b` are called (and must throw) when a sample has no finite values.
+// Sort both samples with the policy's backend and walk them; `on_empty(0 or 1)`
+// is called (and must throw) when the reference (0) or current (1) sample has
+// no finite value. par sorts the two samples at once, one task each, so the
+// result does not depend on the thread count.
 template <bool WithW1, class P, class OnEmpty>
 ecdf_stats sorted_walk(const P& policy, std::span<const double> a, std::span<const double> b,
                        OnEmpty&& on_empty) {
     const auto tag = exec::select_backend(policy);
-    auto sa = sort_finite(tag, a);
-    if (sa.size() == 0) on_empty(0);
-    auto sb = sort_finite(tag, b);
-    if (sb.size() == 0) on_empty(1);
-    return ecdf_walk<WithW1>(sa.data(), sa.size(), sb.data(), sb.size());
+    using tag_t = std::remove_cvref_t<decltype(tag)>;
+    constexpr std::size_t radix_max = std::numeric_limits<std::uint32_t>::max();
+    if constexpr (!tag_t::vector) {
+        const auto sa = sort_finite_seq(a);
+        if (sa.size() == 0) on_empty(0);
+        const auto sb = sort_finite_seq(b);
+        if (sb.size() == 0) on_empty(1);
+        return ecdf_walk<WithW1>(sa.data(), sa.size(), sb.data(), sb.size());
+    } else {
+        if (a.size() > radix_max || b.size() > radix_max)  // 32-bit digit counts: sort the plain way
+            return sorted_walk<WithW1>(exec::seq, a, b, std::forward<OnEmpty>(on_empty));
+        sorted_keys sa, sb;
+        if constexpr (kernels::detail::pool_backend_v<tag_t>) {
+            exec::thread_pool::instance().run(tag.threads, 2, [&](std::size_t i) {
+                (i == 0 ? sa : sb) = radix_sort_finite(i == 0 ? a : b);
+            });
+        } else {
+            sa = radix_sort_finite(a);
+            sb = radix_sort_finite(b);
+        }
+        if (sa.size() == 0) on_empty(0);
+        if (sb.size() == 0) on_empty(1);
+        return ecdf_walk<WithW1>(sa.data(), sa.size(), sb.data(), sb.size());
+    }
 }
 
 }  // namespace tessera::drift::detail
