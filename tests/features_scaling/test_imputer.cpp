@@ -9,6 +9,8 @@
 #include <tuple>
 
 #include <tessera/core/serialize.hpp>
+#include <tessera/core/frame.hpp>
+#include <tessera/features/frame_imputer.hpp>
 #include <tessera/features/simple_imputer.hpp>
 
 #include "helpers.hpp"
@@ -166,6 +168,96 @@ BOOST_AUTO_TEST_CASE(bad_input) {
     BOOST_TEST(contains(message_of<shape_error>(
                             [&] { (void)f.transform(random_matrix<double>(2, 2, 1)); }),
                         "fitted on 3"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- frame_imputer -------------------------------------------------------------------
+
+BOOST_AUTO_TEST_SUITE(frame_imputer)
+
+namespace {
+frame mixed_frame() {
+    return frame::from_columns({
+        column::float64("x", {1.0, NaN, 4.0, 7.0}),
+        column::int64("n", {5, 0, 5, 2}, {true, false, true, true}),
+        column::categorical_from_labels("city", {"b", "a", "b", ""}, {true, true, true, false}),
+        column::boolean("flag", {true, false, false, false}, {true, true, true, false}),
+        column::float32("empty", {NAN, NAN, NAN, NAN}),
+        column::timestamp("t", {1, 2, 3, 4}, {true, false, true, true}),
+    });
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(fills_each_dtype_as_documented) {
+    const frame X = mixed_frame();
+    const auto f = features::frame_imputer{{.numeric_strategy = impute::median,
+                                            .add_indicator = true}}
+                       .fit(exec::seq, X);
+    const frame Y = f.transform(exec::seq, X);
+    // "empty" (all null) dropped; timestamp untouched; indicators for x, n, city, flag, empty.
+    const std::vector<std::string> want = {"x", "n", "city", "flag", "t",
+                                           "missingindicator_x", "missingindicator_n",
+                                           "missingindicator_city", "missingindicator_flag",
+                                           "missingindicator_empty"};
+    BOOST_TEST(Y.names() == want, boost::test_tools::per_element());
+    BOOST_TEST(Y.column("x").values<double>()[1] == 4.0);  // median of 1, 4, 7
+    BOOST_TEST((Y.column("n").type() == dtype::float64));
+    BOOST_TEST(Y.column("n").values<double>()[1] == 5.0);  // median of 5, 5, 2
+    const auto& city = Y.column("city");
+    BOOST_TEST(city.null_count() == 0u);
+    BOOST_TEST(city.dictionary()[static_cast<std::size_t>(city.values<std::int32_t>()[3])] == "b");
+    BOOST_TEST(Y.column("flag").values<bool>()[3] == false);  // false twice, true once
+    BOOST_TEST(Y.column("t").null_count() == 1u);
+    BOOST_TEST(Y.column("missingindicator_x").values<bool>()[1]);
+    BOOST_TEST(!Y.column("missingindicator_x").values<bool>()[0]);
+    // Numeric statistics are simple_imputer's on the float64 columns.
+    const auto g = features::simple_imputer{{.strategy = impute::median}}.fit(
+        exec::seq, X.to_matrix<double>(std::vector<std::string>{"x", "n"}));
+    BOOST_TEST(f.columns()[0].number == g.statistics()(0));
+    BOOST_TEST(f.columns()[1].number == g.statistics()(1));
+}
+
+BOOST_AUTO_TEST_CASE(constant_keep_empty_and_round_trip) {
+    const frame X = mixed_frame();
+    const auto f = features::frame_imputer{{.numeric_strategy = impute::constant,
+                                            .categorical_strategy = impute::constant,
+                                            .fill_value = -1.0,
+                                            .fill_label = "unknown",
+                                            .keep_empty_features = true}}
+                       .fit(X);
+    const frame Y = f.transform(X);
+    BOOST_TEST(Y.num_columns() == X.num_columns());
+    BOOST_TEST(Y.column("x").values<double>()[1] == -1.0);
+    BOOST_TEST(Y.column("empty").values<float>()[0] == -1.0f);
+    const auto& city = Y.column("city");
+    BOOST_TEST(city.dictionary().back() == "unknown");
+    BOOST_TEST(city.values<std::int32_t>()[3] == 2);
+    BOOST_TEST(Y.column("flag").values<bool>()[3] == true);  // fill_value != 0
+    io::writer w;
+    f.save(w);
+    io::reader r(w.bytes());
+    const auto g = features::frame_imputer::fitted::load(r);
+    BOOST_TEST(g.transform(X).fingerprint() == Y.fingerprint());
+}
+
+BOOST_AUTO_TEST_CASE(bad_input) {
+    const frame X = mixed_frame();
+    BOOST_TEST(contains(message_of<config_error>([&] {
+                            (void)features::frame_imputer{{.categorical_strategy = impute::mean}}
+                                .fit(X);
+                        }),
+                        "categorical_strategy"));
+    BOOST_CHECK_THROW((void)features::frame_imputer{{.columns = {"nope"}}}.fit(X), data_error);
+    BOOST_CHECK_THROW((void)features::frame_imputer{{.columns = {"t"}}}.fit(X), data_error);
+    const auto f = features::frame_imputer{}.fit(X);
+    const frame wrong = frame::from_columns({column::float32("x", {1.0f}), column::int64("n", {1}),
+                                             column::categorical_from_labels("city", {"a"}),
+                                             column::boolean("flag", {true}),
+                                             column::float32("empty", {1.0f})});
+    const auto m = message_of<data_error>([&] { (void)f.transform(wrong); });
+    BOOST_TEST(contains(m, "'x'"));
+    BOOST_TEST(contains(m, "float64"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

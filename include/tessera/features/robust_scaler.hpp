@@ -50,21 +50,21 @@ public:
                                         scale_.size());
     }
 
-    // Per-feature statistics from the sorted non-NaN values of each column, in
-    // T as scikit-learn computes them. q = {q_lo, q_hi} in [0, 1].
+    // One feature's statistics from its m sorted non-NaN values (value(i) the
+    // i-th smallest), in T as scikit-learn computes them; q_lo, q_hi in [0, 1].
     template <std::floating_point T>
     struct column_stats {
         T center;
         T scale;
     };
-    template <std::floating_point T>
-    static column_stats<T> stats_of(std::span<const T> sorted, double q_lo, double q_hi,
+    template <std::floating_point T, class Value>
+    static column_stats<T> stats_of(std::size_t m, Value&& value, double q_lo, double q_hi,
                                     double adjust) {
-        const T range = static_cast<T>(detail::sorted_quantile(sorted, q_hi) -
-                                       detail::sorted_quantile(sorted, q_lo));
+        const T range = static_cast<T>(detail::quantile_at<T>(m, q_hi, value) -
+                                       detail::quantile_at<T>(m, q_lo, value));
         T s = detail::handle_zero_scale(range);
         if (adjust != 1.0) s = static_cast<T>(s / static_cast<T>(adjust));
-        return {detail::sorted_median(sorted), s};
+        return {detail::median_at<T>(m, value), s};
     }
 
     // Median per feature (computed even when with_centering is false).
@@ -177,6 +177,11 @@ public:
                detail::normal_ppf(params_.quantile_range.first / 100.0);
     }
 
+    // quantile_range as fractions in [0, 1].
+    std::pair<double, double> quantile_fractions() const noexcept {
+        return {params_.quantile_range.first / 100.0, params_.quantile_range.second / 100.0};
+    }
+
     // Sorts each column's non-NaN values once. shape_error on 0 rows or 0 columns.
     template <exec::execution_policy P, std::floating_point T>
     fitted fit(const P& policy, const matrix<T>& X) const {
@@ -187,12 +192,13 @@ public:
         } else {
             const std::size_t cols = X.shape()[1];
             auto center = vector<double>::from_shape({cols}), scale = center;
-            const double q_lo = params_.quantile_range.first / 100.0;
-            const double q_hi = params_.quantile_range.second / 100.0;
+            const auto q = quantile_fractions();
             const double adj = adjust();
             detail::order_stats(exec::select_backend(policy), X,
                                 [&](std::size_t c, std::span<const T> sorted) {
-                                    const auto s = fitted::stats_of(sorted, q_lo, q_hi, adj);
+                                    const auto s = fitted::stats_of<T>(
+                                        sorted.size(), [&](std::size_t i) { return sorted[i]; },
+                                        q.first, q.second, adj);
                                     center(c) = s.center;
                                     scale(c) = s.scale;
                                 });

@@ -34,6 +34,7 @@
 #include <tessera/core/tensor.hpp>
 #include <tessera/exec/parallel.hpp>
 #include <tessera/exec/policy.hpp>
+#include <tessera/features/detail/device_hook.hpp>
 #include <tessera/kernels/detail/chan_merge.hpp>
 #include <tessera/kernels/detail/simd.hpp>
 
@@ -348,6 +349,14 @@ public:
         return inverse_transform(exec::par, X);
     }
 
+    // The statistics transform applies: mean or 0, scale or 1 (with_mean / with_std).
+    vector<double> used_mean() const {
+        return with_mean_ ? mean_ : vector<double>(xt::zeros<double>({n_features_in()}));
+    }
+    vector<double> used_scale() const {
+        return with_std_ ? scale_ : vector<double>(xt::ones<double>({n_features_in()}));
+    }
+
     void save(io::writer& w) const {
         w.put<std::uint32_t>(payload_version);
         w.put<std::uint8_t>(with_mean_ ? 1 : 0);
@@ -388,8 +397,10 @@ private:
     template <class Op, class P, class T>
     matrix<T> apply(const P& policy, const matrix<T>& X, std::string_view where) const {
         if constexpr (exec::device_policy<P>) {
-            TESSERA_CUDA_NOT_AVAILABLE(P);
-            return {};
+            if constexpr (std::is_same_v<Op, detail::standardize_op>)
+                return transform_on_device(policy, *this, X);
+            else
+                return inverse_transform_on_device(policy, *this, X);
         } else {
             const std::size_t cols = X.shape()[1];
             if (cols != n_features_in())
@@ -417,6 +428,11 @@ private:
     vector<std::int64_t> n_seen_;
 };
 
+class standard_scaler;
+namespace detail {
+standard_scaler_fitted fitted_from_moments(const standard_scaler& est, const column_moments& m);
+}  // namespace detail
+
 // The estimator: hyperparameters only. `fit` returns a standard_scaler::fitted.
 //   auto f = features::standard_scaler{{.with_mean = true, .with_std = true}}.fit(exec::par, X);
 class standard_scaler {
@@ -436,34 +452,19 @@ public:
     // 0 rows or 0 columns. Both parameters are booleans, so every value is valid.
     template <exec::execution_policy P, std::floating_point T>
     fitted fit(const P& policy, const matrix<T>& X) const {
-        if constexpr (exec::device_policy<P>) {
-            TESSERA_CUDA_NOT_AVAILABLE(P);
-            return fitted(true, true, {}, {}, {});
-        } else {
-            const std::size_t rows = X.shape()[0], cols = X.shape()[1];
-            if (rows == 0)
-                throw shape_error(tessera::detail::concat(
-                    "standard_scaler::fit: X has 0 rows (shape 0 x ", cols,
-                    "); need at least 1 sample"));
-            if (cols == 0)
-                throw shape_error(tessera::detail::concat(
-                    "standard_scaler::fit: X has 0 columns (shape ", rows,
-                    " x 0); need at least 1 feature"));
-            const detail::column_moments m = detail::moments(exec::select_backend(policy), X);
-            auto mean = vector<double>::from_shape({cols});
-            auto var = vector<double>::from_shape({cols});
-            auto n_seen = vector<std::int64_t>::from_shape({cols});
-            constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-            for (std::size_t c = 0; c < cols; ++c) {
-                n_seen(c) = static_cast<std::int64_t>(m.count[c]);
-                // All-NaN feature: mean and var NaN (scikit-learn's nanmean of nothing).
-                // Rounding can leave M2 a hair below 0 for a constant feature.
-                mean(c) = m.count[c] > 0 ? m.mean[c] : nan;
-                var(c) = m.count[c] > 0 ? std::max(0.0, m.m2[c] / m.count[c]) : nan;
-            }
-            return fitted(params_.with_mean, params_.with_std, std::move(mean), std::move(var),
-                          std::move(n_seen));
-        }
+        const std::size_t rows = X.shape()[0], cols = X.shape()[1];
+        if (rows == 0)
+            throw shape_error(tessera::detail::concat(
+                "standard_scaler::fit: X has 0 rows (shape 0 x ", cols,
+                "); need at least 1 sample"));
+        if (cols == 0)
+            throw shape_error(tessera::detail::concat(
+                "standard_scaler::fit: X has 0 columns (shape ", rows,
+                " x 0); need at least 1 feature"));
+        if constexpr (exec::device_policy<P>)
+            return fit_on_device(policy, *this, X);  // <tessera/cuda/features.cuh>
+        else
+            return detail::fitted_from_moments(*this, detail::moments(exec::select_backend(policy), X));
     }
     template <std::floating_point T>
     fitted fit(const matrix<T>& X) const {
@@ -473,6 +474,27 @@ public:
 private:
     params params_{};
 };
+
+namespace detail {
+// The fitted scaler from per-column moments (every backend's fit ends here).
+inline standard_scaler_fitted fitted_from_moments(const standard_scaler& est,
+                                                  const column_moments& m) {
+    const std::size_t cols = m.count.size();
+    auto mean = vector<double>::from_shape({cols});
+    auto var = vector<double>::from_shape({cols});
+    auto n_seen = vector<std::int64_t>::from_shape({cols});
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t c = 0; c < cols; ++c) {
+        n_seen(c) = static_cast<std::int64_t>(m.count[c]);
+        // All-NaN feature: mean and var NaN (scikit-learn's nanmean of nothing).
+        // Rounding can leave M2 a hair below 0 for a constant feature.
+        mean(c) = m.count[c] > 0 ? m.mean[c] : nan;
+        var(c) = m.count[c] > 0 ? std::max(0.0, m.m2[c] / m.count[c]) : nan;
+    }
+    return standard_scaler_fitted(est.get_params().with_mean, est.get_params().with_std,
+                                  std::move(mean), std::move(var), std::move(n_seen));
+}
+}  // namespace detail
 
 static_assert(transformer<standard_scaler, matrix<float>> &&
               transformer<standard_scaler, matrix<double>>);

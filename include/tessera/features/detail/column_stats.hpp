@@ -53,22 +53,26 @@ T handle_zero_scale(T s) noexcept {
     return s < T(10) * std::numeric_limits<T>::epsilon() ? T(1) : s;
 }
 
-// numpy.median of m sorted values in T: the middle one, or the mean of the two
-// middle ones computed as numpy's mean does, (a + b) / 2 in T.
-template <class T>
-T sorted_median(std::span<const T> v) noexcept {
-    const std::size_t m = v.size();
+// numpy.median of m sorted values in T, value(i) being the i-th smallest: the
+// middle one, or the mean of the two middle ones computed as numpy's mean does,
+// (a + b) / 2 in T; NaN if m == 0. (The CUDA path passes a device fetch.)
+template <class T, class Value>
+T median_at(std::size_t m, Value&& value) {
     if (m == 0) return std::numeric_limits<T>::quiet_NaN();
-    if (m % 2 == 1) return v[m / 2];
-    return static_cast<T>((v[m / 2 - 1] + v[m / 2]) / T(2));
+    if (m % 2 == 1) return value(m / 2);
+    return static_cast<T>((value(m / 2 - 1) + value(m / 2)) / T(2));
+}
+template <class T>
+T sorted_median(std::span<const T> v) {
+    return median_at<T>(v.size(), [&](std::size_t i) { return v[i]; });
 }
 
-// numpy.nanpercentile(linear) of m sorted values, q in [0, 1]; NaN if m == 0.
-template <class T>
-T sorted_quantile(std::span<const T> v, double q) {
-    if (v.empty()) return std::numeric_limits<T>::quiet_NaN();
-    return static_cast<T>(
-        kernels::detail::linear_quantile<T>(v.size(), q, [&](std::size_t i) { return v[i]; }));
+// numpy.nanpercentile(linear) of m sorted values, q in [0, 1], rounded to T as
+// numpy returns it for T data; NaN if m == 0.
+template <class T, class Value>
+T quantile_at(std::size_t m, double q, Value&& value) {
+    if (m == 0) return std::numeric_limits<T>::quiet_NaN();
+    return static_cast<T>(kernels::detail::linear_quantile<T>(m, q, value));
 }
 
 // scipy.stats.norm.ppf(p), 0 < p < 1: Acklam's rational approximation (relative
