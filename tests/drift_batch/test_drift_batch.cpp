@@ -153,6 +153,7 @@ std::vector<double> random_normal(std::size_t n, std::uint64_t seed, double loc,
 
 BOOST_AUTO_TEST_CASE(ks_scipy_golden) {
     std::size_t n = 0;
+    double worst_stat = 0.0, worst_p = 0.0;
     for (const auto& c : golden_cases("ks")) {
         const auto x = golden_sample(c.a);
         const auto y = golden_sample(c.b);
@@ -165,12 +166,15 @@ BOOST_AUTO_TEST_CASE(ks_scipy_golden) {
         BOOST_CHECK_MESSAGE(close_abs(r.p_value, p, 1e-6),
                             c.line << "\n  p " << r.p_value << " vs " << p << " (" << used << ")");
         BOOST_CHECK_MESSAGE(used == c.expected[2], c.line << "\n  method " << used);
+        if (std::isfinite(stat) && stat != 0.0) worst_stat = std::max(worst_stat, std::abs(r.statistic - stat) / stat);
+        if (std::isfinite(p)) worst_p = std::max(worst_p, std::abs(r.p_value - p));
         // the radix-sorted paths walk the same values: bitwise the same result
         const auto q = drift::ks_2samp(exec::par_t{.threads = 2}, x, y, parse_alt(c.variant), parse_method(c.param));
         BOOST_CHECK(q.statistic == r.statistic && (q.p_value == r.p_value || (std::isnan(q.p_value) && std::isnan(r.p_value))));
         ++n;
     }
-    BOOST_TEST_MESSAGE("ks golden cases: " << n);
+    BOOST_TEST_MESSAGE("ks golden cases: " << n << "; worst relative statistic error " << worst_stat
+                                             << ", worst absolute p-value error " << worst_p);
 }
 
 // ---- Wasserstein, PSI, Jensen-Shannon, chi-squared, Z: scipy / numpy / Evidently goldens
@@ -485,4 +489,32 @@ BOOST_AUTO_TEST_CASE(policies_match_seq_bitwise) {
             BOOST_CHECK_EQUAL(drift::psi{}.compare(pol, a, b).statistic, psi_ref);
         });
     }
+}
+
+// ---- the example in docs/drift.md ----------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(doc_example) {
+    const auto reference = random_normal(5000, 21, 0.0);
+    const auto current = random_normal(5000, 22, 0.5);
+    // example-begin drift-batch
+    // KS: p-value test, drift when p < 0.05 (scipy.stats.ks_2samp semantics)
+    const drift::test_result ks = drift::ks_test{}.compare(reference, current);
+    // ks.method == "ks", ks.statistic == D, ks.score == ks.p_value, ks.drifted == true
+
+    // Wasserstein normed by the reference's std (Evidently's default above 1000 rows)
+    const auto w = drift::wasserstein{{.threshold = 0.1}}.compare(exec::par, reference, current);
+
+    // PSI: freeze the reference's bins once, compare many batches against them
+    const drift::psi psi{{.n_bins = 10}};
+    const drift::binned_reference frozen = psi.fit(reference);
+    const drift::test_result p = psi.compare(frozen, current);  // p.kind == score_kind::distance
+
+    // categorical codes as doubles: chi-squared test of homogeneity
+    const std::vector<double> ref_codes{0, 1, 1, 2, 2, 2}, cur_codes{0, 0, 0, 1, 2, 2};
+    const auto chi = drift::chi_squared{}.compare(ref_codes, cur_codes);
+    // example-end drift-batch
+    BOOST_CHECK(ks.drifted && ks.method == "ks" && ks.score == ks.p_value);
+    BOOST_CHECK(w.drifted && w.method == "wasserstein_normed");
+    BOOST_CHECK(p.drifted && p.kind == drift::score_kind::distance);
+    BOOST_CHECK(!chi.drifted && chi.p_value > 0.05);
 }
