@@ -20,15 +20,21 @@
 
 namespace tessera::drift::detail::monitor {
 
-// Evidently's chisquare_stattest (goodness of fit, f_exp = reference counts *
-// n_cur / n_ref) over the slots either side holds: drift/chi_squared.hpp.
-inline test_result chi_squared_gof(std::span<const double> ref, std::span<const double> cur) {
-    std::vector<double> r, c;
+// The slots either side holds (a slot empty on both sides carries nothing).
+inline void held_slots(std::span<const double> ref, std::span<const double> cur,
+                       std::vector<double>& r, std::vector<double>& c) {
     for (std::size_t i = 0; i < ref.size(); ++i)
         if (ref[i] != 0 || cur[i] != 0) {
             r.push_back(ref[i]);
             c.push_back(cur[i]);
         }
+}
+
+// Evidently's chisquare_stattest (goodness of fit, f_exp = reference counts *
+// n_cur / n_ref) over the slots either side holds: drift/chi_squared.hpp.
+inline test_result chi_squared_gof(std::span<const double> ref, std::span<const double> cur) {
+    std::vector<double> r, c;
+    held_slots(ref, cur, r, c);
     const auto k =
         drift::detail::chi_squared_counts(r, c, chi_squared_method::goodness_of_fit, false);
     test_result out;

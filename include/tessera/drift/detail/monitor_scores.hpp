@@ -115,11 +115,7 @@ inline void fill_zeroes(std::vector<double>& s) {
 // which only happens for its interior bins; they carry no information).
 inline double psi_counts(std::span<const double> ref, std::span<const double> cur) {
     std::vector<double> rk, ck;
-    for (std::size_t i = 0; i < ref.size(); ++i)
-        if (ref[i] != 0 || cur[i] != 0) {
-            rk.push_back(ref[i]);
-            ck.push_back(cur[i]);
-        }
+    held_slots(ref, cur, rk, ck);
     auto p = shares(rk), q = shares(ck);
     fill_zeroes(p);
     fill_zeroes(q);
