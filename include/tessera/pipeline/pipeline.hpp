@@ -26,6 +26,7 @@
 
 #include <tessera/core/concepts.hpp>
 #include <tessera/core/errors.hpp>
+#include <tessera/core/frame.hpp>
 #include <tessera/core/serialize.hpp>
 #include <tessera/core/tensor.hpp>
 #include <tessera/exec/policy.hpp>
@@ -160,10 +161,17 @@ template <class T>
 concept pipe_operand = std::is_class_v<T> && !xt::is_xexpression<T>::value;
 
 // Recognisably a stage (for the usual matrix types), or a pipeline already.
+// Frame stages (features::one_hot_encoder, to_matrix, ...) count too, and so do
+// supervised transformers (features::target_encoder) for the usual label types.
+template <class T, class X>
+concept supervised_any = supervised_transformer<T, X, vector<float>> ||
+                         supervised_transformer<T, X, vector<double>> ||
+                         supervised_transformer<T, X, labels_class>;
 template <class T>
 concept known_stage = is_pipeline<T> || transformer<T, matrix<float>> ||
                       transformer<T, matrix<double>> || learner_any<T, matrix<float>> ||
-                      learner_any<T, matrix<double>>;
+                      learner_any<T, matrix<double>> || transformer<T, frame> ||
+                      supervised_any<T, frame>;
 
 template <class T>
 constexpr auto as_tuple(T s) {
@@ -380,14 +388,36 @@ private:
                 using F = detail::pipe::fitted_transformer_t<S, X>;
                 return std::tuple<F>(s.fit(policy, std::as_const(x)));
             }
+        } else if constexpr (detail::pipe::classify<false, Y, X, S>() ==
+                             detail::pipe::kind::supervised) {
+            // As scikit-learn's Pipeline: fit_transform when the stage has one
+            // (a target encoder's out-of-fold values), else fit then transform.
+            using F = detail::pipe::fitted_learner_t<S, X, Y>;
+            if constexpr (requires { s.fit_transform(policy, std::as_const(x), y); }) {
+                auto [f, next] = s.fit_transform(policy, std::as_const(x), y);
+                static_assert(std::is_same_v<std::remove_cvref_t<decltype(f)>, F>,
+                              "tessera::pipeline: a stage's fit_transform(policy, X, y) must "
+                              "return {fitted, transformed X} with the type fit(policy, X, y) "
+                              "returns first");
+                detail::pipe::release(std::forward<XArg>(x));
+                return std::tuple_cat(std::tuple<F>(std::move(f)),
+                                      fit_from<I + 1>(policy, std::move(next), y));
+            } else {
+                F f = s.fit(policy, std::as_const(x), y);
+                return fit_rest<I>(policy, std::forward<XArg>(x), y, std::move(f));
+            }
         } else {
-            using F = detail::pipe::fitted_transformer_t<S, X>;
-            F f = s.fit(policy, std::as_const(x));
-            auto next = f.transform(policy, std::as_const(x));
-            detail::pipe::release(std::forward<XArg>(x));
-            return std::tuple_cat(std::tuple<F>(std::move(f)),
-                                  fit_from<I + 1>(policy, std::move(next), y));
+            return fit_rest<I>(policy, std::forward<XArg>(x), y, s.fit(policy, std::as_const(x)));
         }
+    }
+
+    // Stage I is fitted as f: transform x with it and fit the stages after it.
+    template <std::size_t I, class P, class XArg, class Y, class F>
+    auto fit_rest(const P& policy, XArg&& x, const Y& y, F f) const {
+        auto next = f.transform(policy, std::as_const(x));
+        detail::pipe::release(std::forward<XArg>(x));
+        return std::tuple_cat(std::tuple<F>(std::move(f)),
+                              fit_from<I + 1>(policy, std::move(next), y));
     }
 
     std::tuple<Stages...> stages_;

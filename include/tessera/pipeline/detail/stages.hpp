@@ -5,6 +5,8 @@
 // asked about the type stage i-1's fitted transform returns. `classify` is the
 // one place that knows the kinds; a new kind (a `validator` stage that checks a
 // frame) is a new enumerator, a branch in `classify` and a `step` specialisation.
+// A supervised transformer (fit takes y) is a transformer stage when fit is
+// given labels; without labels it is a transformer only if it also has fit(policy, X).
 // The static_assert texts live in `report`; C++20 static_assert messages must
 // be literals, so the stage number is spelled into one message per position.
 #pragma once
@@ -42,16 +44,28 @@ template <class S, class X, class Y>
 using fitted_learner_t = std::remove_cvref_t<decltype(std::declval<const S&>().fit(
     exec::seq, std::declval<const X&>(), std::declval<const Y&>()))>;
 
+// A supervised transformer: fit(policy, X, y) returns a fitted transformer that
+// is not a predictor (scikit-learn's TargetEncoder). Given labels, the pipeline
+// fits it with them, through fit_transform(policy, X, y) when the stage offers
+// one (so training rows can get out-of-fold values), else fit then transform.
+template <class S, class X, class Y>
+concept supervised_transformer =
+    has_labels<Y> && requires(const S& s, const X& x, const Y& y) {
+        { s.fit(exec::seq, x, y) } -> fitted_transformer<X>;
+    } && !predictor<fitted_learner_t<S, X, Y>, X>;
+
 template <class F, class X>
 using transform_t = std::remove_cvref_t<decltype(std::declval<const F&>().transform(
     exec::seq, std::declval<const X&>()))>;
 
-enum class kind { transformer, learner, misplaced_learner, neither };
+enum class kind { transformer, supervised, learner, misplaced_learner, neither };
 
 template <bool Last, class Y, class X, class S>
 consteval kind classify() {
     if constexpr (Last && has_labels<Y> && learner<S, X, Y>)
         return kind::learner;
+    else if constexpr (supervised_transformer<S, X, Y>)
+        return kind::supervised;
     else if constexpr (transformer<S, X>)
         return kind::transformer;
     else if constexpr (learner_any<S, X> || (has_labels<Y> && learner<S, X, Y>))
@@ -112,20 +126,36 @@ struct step<kind::learner, I, Y, X, S> {
     using fitted = type_list<fitted_learner_t<S, X, Y>>;
 };
 
-template <std::size_t I, class Y, class X, class S, class... Rest>
-struct step<kind::transformer, I, Y, X, S, Rest...> {
-    using F = fitted_transformer_t<S, X>;
+// The fitted type of a transformer stage: from fit(policy, X), or from
+// fit(policy, X, y) for a supervised one.
+template <kind K, class S, class X, class Y>
+struct stage_fitted {
+    using type = fitted_transformer_t<S, X>;
+};
+template <class S, class X, class Y>
+struct stage_fitted<kind::supervised, S, X, Y> {
+    using type = fitted_learner_t<S, X, Y>;
+};
+
+template <kind K>
+inline constexpr bool transforms = K == kind::transformer || K == kind::supervised;
+
+template <kind K, std::size_t I, class Y, class X, class S, class... Rest>
+    requires transforms<K>
+struct step<K, I, Y, X, S, Rest...> {
+    using F = typename stage_fitted<K, S, X, Y>::type;
     using next = walk<I + 1, Y, transform_t<F, X>, Rest...>;
     static constexpr problem what = next::what;
     static constexpr std::size_t stage = next::stage;
     using fitted = typename prepend<F, typename next::fitted>::type;
 };
 
-template <std::size_t I, class Y, class X, class S>
-struct step<kind::transformer, I, Y, X, S> {
+template <kind K, std::size_t I, class Y, class X, class S>
+    requires transforms<K>
+struct step<K, I, Y, X, S> {
     static constexpr problem what = has_labels<Y> ? problem::no_learner : problem::none;
     static constexpr std::size_t stage = has_labels<Y> ? I + 1 : 0;
-    using fitted = type_list<fitted_transformer_t<S, X>>;
+    using fitted = type_list<typename stage_fitted<K, S, X, Y>::type>;
 };
 
 template <std::size_t I, class Y, class X, class S, class... Rest>
