@@ -69,6 +69,23 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(matches_sklearn, T, float_types) {
             }
 }
 
+BOOST_AUTO_TEST_CASE(doc_example) {
+    // example-begin imputer
+    const matrix<float> X = {{1.0f, NAN, NAN}, {NAN, 3.0f, NAN}, {5.0f, 3.0f, NAN}};
+    const auto imp = features::simple_imputer{{.strategy = features::impute::median,
+                                               .add_indicator = true}}
+                         .fit(exec::par, X);
+    // statistics {3, 3, NaN}: the all-NaN feature 2 is dropped (keep_empty_features = false)
+    const matrix<float> Y = imp.transform(exec::simd, X);
+    // Y is 3 x 5: features 0 and 1 imputed, then indicators for features 0, 1, 2
+    // example-end imputer
+    BOOST_TEST(Y.shape()[1] == 5u);
+    BOOST_TEST(Y(1, 0) == 3.0f);
+    BOOST_TEST(Y(0, 1) == 3.0f);
+    BOOST_TEST(Y(1, 2) == 1.0f);
+    BOOST_TEST(Y(0, 4) == 1.0f);
+}
+
 BOOST_AUTO_TEST_CASE(by_hand) {
     matrix<double> X = {{1.0, NaN, NaN, 2.0}, {NaN, 3.0, NaN, 2.0}, {5.0, 3.0, NaN, NaN},
                         {5.0, 4.0, NaN, 1.0}};

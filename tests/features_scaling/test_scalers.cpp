@@ -124,6 +124,27 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(hand_cases)
 
+BOOST_AUTO_TEST_CASE(doc_example) {
+    // example-begin scaling
+    const matrix<double> X = {{1.0, -4.0}, {3.0, NaN}, {5.0, 2.0}, {9.0, 0.0}};
+    const auto mm = features::minmax_scaler{{.feature_range = {-1.0, 1.0}, .clip = true}}
+                        .fit(exec::par, X);             // data_min {1, -4}, data_max {9, 2}
+    const matrix<double> A = mm.transform(exec::simd, X);  // A(1, 1) stays NaN
+    const auto rs = features::robust_scaler{{.quantile_range = {25.0, 75.0}}}.fit(X);
+    // center = median {4, 0}; scale = q75 - q25 {3.5, 3} (numpy 'linear' quantiles)
+    const auto ma = features::maxabs_scaler{}.fit(exec::seq, X);  // scale {9, 4}
+    const matrix<double> back = ma.inverse_transform(ma.transform(X));
+    // example-end scaling
+    BOOST_TEST(A(0, 0) == -1.0);
+    BOOST_TEST(std::isnan(A(1, 1)));
+    BOOST_TEST(rs.center()(0) == 4.0);
+    BOOST_TEST(rs.center()(1) == 0.0);
+    BOOST_TEST(rs.scale()(0) == 3.5);
+    BOOST_TEST(rs.scale()(1) == 3.0);
+    BOOST_TEST(ma.scale()(1) == 4.0);
+    BOOST_TEST(back(3, 0) == 9.0);
+}
+
 BOOST_AUTO_TEST_CASE(minmax_by_hand) {
     // Column 0: min 1, max 5 -> scale 0.25, min -0.25. Column 1: constant -> scale 1.
     matrix<double> X = {{1.0, 7.0}, {NaN, 7.0}, {5.0, NaN}, {3.0, 7.0}};
