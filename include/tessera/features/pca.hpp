@@ -89,12 +89,15 @@ std::vector<double> centred(const matrix<T>& X, const std::vector<double>& mean)
 
 struct spectrum {
     std::vector<double> variance;    // min(n, p) eigenvalues, descending, >= 0
-    std::vector<double> components;  // min(n, p) x p rows
+    std::vector<double> components;  // k x p rows
+    std::size_t k = 0;
 };
 
-// Covariance (n >= p) or Gram (n < p) eigen-decomposition.
-template <class Tag, class T>
-spectrum full_spectrum(const Tag& tag, const matrix<T>& X, const std::vector<double>& mean) {
+// Covariance (n >= p) or Gram (n < p) eigen-decomposition; choose_k(variance)
+// says how many components to build (the Gram path pays n p per component).
+template <class Tag, class T, class ChooseK>
+spectrum full_spectrum(const Tag& tag, const matrix<T>& X, const std::vector<double>& mean,
+                       ChooseK&& choose_k) {
     const std::size_t n = X.shape()[0], p = X.shape()[1];
     const double dof = static_cast<double>(n - 1);
     spectrum out;
@@ -103,11 +106,11 @@ spectrum full_spectrum(const Tag& tag, const matrix<T>& X, const std::vector<dou
         for (double& c : C) c /= dof;
         const eigen_result eig = symmetric_eigen(std::move(C), p);
         out.variance.resize(p);
-        out.components.resize(p * p);
-        for (std::size_t c = 0; c < p; ++c) {
-            out.variance[c] = std::max(0.0, eig.values[p - 1 - c]);
+        for (std::size_t c = 0; c < p; ++c) out.variance[c] = std::max(0.0, eig.values[p - 1 - c]);
+        out.k = choose_k(out.variance);
+        out.components.resize(out.k * p);
+        for (std::size_t c = 0; c < out.k; ++c)
             std::copy_n(eig.vectors.data() + (p - 1 - c) * p, p, out.components.data() + c * p);
-        }
         return out;
     }
     // Wide: rows of Xc^T (p x n) are the "samples" of the Gram cross products.
@@ -118,10 +121,11 @@ spectrum full_spectrum(const Tag& tag, const matrix<T>& X, const std::vector<dou
     for (double& g : G) g /= dof;
     const eigen_result eig = symmetric_eigen(std::move(G), n);
     out.variance.resize(n);
-    out.components.assign(n * p, 0.0);
-    for (std::size_t c = 0; c < n; ++c) {
+    for (std::size_t c = 0; c < n; ++c) out.variance[c] = std::max(0.0, eig.values[n - 1 - c]);
+    out.k = choose_k(out.variance);
+    out.components.assign(out.k * p, 0.0);
+    for (std::size_t c = 0; c < out.k; ++c) {
         const std::size_t e = n - 1 - c;
-        out.variance[c] = std::max(0.0, eig.values[e]);
         const double* u = eig.vectors.data() + e * n;
         double* v = out.components.data() + c * p;
         for (std::size_t r = 0; r < n; ++r)
@@ -368,27 +372,29 @@ public:
             std::vector<double> var_kept, comps;
             std::size_t k = k_asked;
             if (solver == pca_solver::full) {
-                auto sp = detail::pca_impl::full_spectrum(tag, X, mean);
-                double total = 0.0;
-                for (double v : sp.variance) total += v;
-                std::vector<double> ratio(r);
-                for (std::size_t c = 0; c < r; ++c) ratio[c] = sp.variance[c] / total;
-                if (by_fraction) {
+                std::vector<double> ratio;
+                auto sp = detail::pca_impl::full_spectrum(tag, X, mean, [&](const std::vector<double>& var) {
+                    double total = 0.0;
+                    for (double v : var) total += v;
+                    ratio.resize(r);
+                    for (std::size_t c = 0; c < r; ++c) ratio[c] = var[c] / total;
+                    if (!by_fraction) return k;
                     // searchsorted(cumsum(ratio), fraction, side='right') + 1, at most r.
                     double cum = 0.0;
-                    k = 0;
-                    while (k < r) {
-                        cum += ratio[k];
+                    std::size_t chosen = 0;
+                    while (chosen < r) {
+                        cum += ratio[chosen];
                         if (cum > params_.variance_fraction) break;
-                        ++k;
+                        ++chosen;
                     }
-                    k = std::min(k + 1, r);
-                }
+                    return std::min(chosen + 1, r);
+                });
+                k = sp.k;
                 double rest = 0.0;
                 for (std::size_t c = k; c < r; ++c) rest += sp.variance[c];
                 s.noise_variance = k < r ? rest / static_cast<double>(r - k) : 0.0;
                 var_kept.assign(sp.variance.begin(), sp.variance.begin() + static_cast<std::ptrdiff_t>(k));
-                comps.assign(sp.components.begin(), sp.components.begin() + static_cast<std::ptrdiff_t>(k * p));
+                comps = std::move(sp.components);
                 s.explained_variance_ratio = vector<double>::from_shape({k});
                 for (std::size_t c = 0; c < k; ++c) s.explained_variance_ratio(c) = ratio[c];
             } else {

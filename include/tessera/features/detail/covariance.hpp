@@ -2,9 +2,9 @@
 // products sum_r (x_r - c)(x_r - c)^T of a row-major block, in double.
 //
 // exec::seq is the textbook loop: one rank-1 update of the upper triangle per
-// row. exec::simd centres blocks of 64 rows into a double buffer and adds their
-// cross products with xsimd batches along each row of the triangle (a rank-64
-// update, accumulated in registers). exec::par runs the simd kernel on fixed
+// row. exec::simd centres blocks of 64 rows into a double buffer (columns padded
+// with zeros to whole batches) and adds their cross products with xsimd batches
+// along each row of the triangle (a rank-64 update, accumulated in registers). exec::par runs the simd kernel on fixed
 // row chunks (at least grain / cols rows each, and at most 64 chunks, fewer
 // when cols is large, so the per-chunk p x p partials stay under 64 MiB) and
 // adds the partials in chunk order: bitwise identical for any thread count.
@@ -62,36 +62,40 @@ std::vector<double> column_means(const Tag& tag, const T* x, std::size_t rows, s
     return sums;
 }
 
-// Upper triangle of rows [r0, r1): the centred rows go through an L1/L2 buffer
-// in blocks of 64; for each triangle row i, columns j >= i in groups of up to 4
-// batches are accumulated in registers over the block.
+// Upper triangle of rows [r0, r1) into C (ld x ld, ld = cols rounded up to the
+// batch width): the centred rows go through a buffer of 64 rows whose padding
+// columns are 0, so every triangle row is whole batches; for each triangle row
+// i, columns j >= i in groups of up to 4 batches accumulate in registers over
+// the block.
 struct cross_fn {
+    template <class Arch>
+    static constexpr std::size_t padded(std::size_t cols) {
+        constexpr std::size_t W = simd::batch<double, Arch>::size;
+        return (cols + W - 1) / W * W;
+    }
+
     template <class Arch, class T>
     void operator()(Arch, const T* x, std::size_t r0, std::size_t r1, std::size_t cols,
                     const double* center, double* C) const {
         using B = simd::batch<double, Arch>;
         constexpr std::size_t W = B::size;
-        std::vector<double> buf(block_rows * cols);
+        const std::size_t ld = padded<Arch>(cols);
+        std::vector<double> buf(block_rows * ld, 0.0);
         for (std::size_t b0 = r0; b0 < r1; b0 += block_rows) {
             const std::size_t nr = std::min(block_rows, r1 - b0);
             for (std::size_t k = 0; k < nr; ++k)
                 for (std::size_t c = 0; c < cols; ++c)
-                    buf[k * cols + c] = static_cast<double>(x[(b0 + k) * cols + c]) - center[c];
+                    buf[k * ld + c] = static_cast<double>(x[(b0 + k) * cols + c]) - center[c];
             const double* D = buf.data();
             for (std::size_t i = 0; i < cols; ++i) {
-                double* ci = C + i * cols;
+                double* ci = C + i * ld;
                 std::size_t j = i - i % W;
-                for (; j + 4 * W <= cols; j += 4 * W) group<4>(Arch{}, D, nr, cols, i, j, ci);
-                switch ((cols - j) / W) {
-                    case 3: group<3>(Arch{}, D, nr, cols, i, j, ci); break;
-                    case 2: group<2>(Arch{}, D, nr, cols, i, j, ci); break;
-                    case 1: group<1>(Arch{}, D, nr, cols, i, j, ci); break;
+                for (; j + 4 * W <= ld; j += 4 * W) group<4>(Arch{}, D, nr, ld, i, j, ci);
+                switch ((ld - j) / W) {
+                    case 3: group<3>(Arch{}, D, nr, ld, i, j, ci); break;
+                    case 2: group<2>(Arch{}, D, nr, ld, i, j, ci); break;
+                    case 1: group<1>(Arch{}, D, nr, ld, i, j, ci); break;
                     default: break;
-                }
-                for (j = std::max(i, cols - cols % W); j < cols; ++j) {
-                    double s = 0.0;
-                    for (std::size_t k = 0; k < nr; ++k) s += D[k * cols + i] * D[k * cols + j];
-                    ci[j] += s;
                 }
             }
         }
@@ -134,13 +138,23 @@ std::vector<double> cross_products(exec::serial_tag<false>, const T* x, std::siz
     return C;
 }
 
+// ld x ld (padded) -> cols x cols, lower triangle mirrored from the upper.
+inline std::vector<double> compact(const std::vector<double>& P, std::size_t cols) {
+    const std::size_t ld = cross_fn::padded<simd::default_arch>(cols);
+    std::vector<double> C(cols * cols);
+    for (std::size_t i = 0; i < cols; ++i)
+        for (std::size_t j = 0; j < cols; ++j) C[i * cols + j] = P[i * ld + j];
+    mirror_upper(C, cols);
+    return C;
+}
+
 template <class T>
 std::vector<double> cross_products(exec::serial_tag<true>, const T* x, std::size_t rows,
                                    std::size_t cols, const double* center) {
-    std::vector<double> C(cols * cols, 0.0);
-    cross_fn{}(simd::default_arch{}, x, 0, rows, cols, center, C.data());
-    mirror_upper(C, cols);
-    return C;
+    const std::size_t ld = cross_fn::padded<simd::default_arch>(cols);
+    std::vector<double> P(ld * ld, 0.0);
+    cross_fn{}(simd::default_arch{}, x, 0, rows, cols, center, P.data());
+    return compact(P, cols);
 }
 
 template <class T>
@@ -148,10 +162,11 @@ std::vector<double> cross_products(const exec::pool_tag<true>& tag, const T* x, 
                                    std::size_t cols, const double* center) {
     auto by_rows = tag;
     by_rows.grain = chunk_rows(tag.grain, rows, cols);
+    const std::size_t ld = cross_fn::padded<simd::default_arch>(cols);
     std::vector<double> C = exec::parallel_reduce(
-        by_rows, rows, std::vector<double>(cols * cols, 0.0),
+        by_rows, rows, std::vector<double>(ld * ld, 0.0),
         [&](const exec::chunk& ch) {
-            std::vector<double> part(cols * cols, 0.0);
+            std::vector<double> part(ld * ld, 0.0);
             cross_fn{}(simd::default_arch{}, x, ch.begin, ch.end, cols, center, part.data());
             return part;
         },
@@ -159,8 +174,7 @@ std::vector<double> cross_products(const exec::pool_tag<true>& tag, const T* x, 
             for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
             return a;
         });
-    mirror_upper(C, cols);
-    return C;
+    return compact(C, cols);
 }
 
 }  // namespace tessera::features::detail::covar

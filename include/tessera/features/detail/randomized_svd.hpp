@@ -12,9 +12,10 @@
 // SVD uses B B^T and the symmetric eigen-solver (its top singular values carry
 // a relative error of about eps * (s_1 / s_j)^2).
 //
-// Matrices are row-major std::vector<double>. Every product computes each
-// output row on one thread in a fixed order, so seq, simd and par (any thread
-// count) give the same bits; par splits output rows over the pool.
+// Matrices are row-major std::vector<double>. Every product sums each output
+// entry in the same order whatever the policy, so seq, simd and par (any thread
+// count) give the same bits from the same centred data; par splits output
+// columns over the pool.
 #pragma once
 
 #include <algorithm>
@@ -31,27 +32,31 @@
 
 namespace tessera::features::detail::rsvd {
 
-// C (m x n) = A (m x k) * B (k x n), all row-major.
+// C (m x n) = A (m x k) * B (k x n), all row-major. Output columns go in panels
+// that keep an m x width block of C in cache while B streams through once;
+// every C entry sums over t = 0..k-1 in order, so the panel width and the
+// thread count never change a bit. par runs panels on the pool.
 template <class Tag>
 std::vector<double> matmul(const Tag& tag, const std::vector<double>& A, const std::vector<double>& B,
                            std::size_t m, std::size_t k, std::size_t n) {
     std::vector<double> C(m * n, 0.0);
-    auto rows = [&](std::size_t r0, std::size_t r1) {
-        for (std::size_t i = r0; i < r1; ++i) {
-            double* ci = C.data() + i * n;
-            for (std::size_t t = 0; t < k; ++t) {
+    const std::size_t width = std::max<std::size_t>(64, ((std::size_t{1} << 15) / std::max<std::size_t>(1, m)) / 8 * 8);
+    auto panel = [&](std::size_t j0, std::size_t j1) {
+        for (std::size_t t = 0; t < k; ++t) {
+            const double* bt = B.data() + t * n;
+            for (std::size_t i = 0; i < m; ++i) {
                 const double a = A[i * k + t];
-                const double* bt = B.data() + t * n;
-                for (std::size_t j = 0; j < n; ++j) ci[j] += a * bt[j];
+                double* ci = C.data() + i * n;
+                for (std::size_t j = j0; j < j1; ++j) ci[j] += a * bt[j];
             }
         }
     };
     if constexpr (std::is_same_v<Tag, exec::pool_tag<true>>) {
-        auto by_rows = tag;
-        by_rows.grain = std::max<std::size_t>(1, tag.grain / std::max<std::size_t>(1, k * n));
-        exec::parallel_for(by_rows, m, [&](const exec::chunk& c) { rows(c.begin, c.end); });
+        auto by_cols = tag;
+        by_cols.grain = width;
+        exec::parallel_for(by_cols, n, [&](const exec::chunk& c) { panel(c.begin, c.end); });
     } else {
-        rows(0, m);
+        for (std::size_t j0 = 0; j0 < n; j0 += width) panel(j0, std::min(n, j0 + width));
     }
     return C;
 }
