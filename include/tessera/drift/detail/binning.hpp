@@ -26,9 +26,12 @@
 #include <limits>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <tessera/core/errors.hpp>
+#include <tessera/drift/detail/ecdf_walk.hpp>
+#include <tessera/drift/detail/radix_sort.hpp>
 #include <tessera/drift/detail/sample.hpp>
 #include <tessera/drift/test_result.hpp>
 #include <tessera/exec/policy.hpp>
@@ -59,9 +62,16 @@ public:
                                           "cannot be frozen; use binning::quantile or binning::categorical"),
                                "binning");
         if (mode == binning::quantile && n_bins < 2) throw errors::out_of_range(where, "n_bins", n_bins, "[2, inf)");
-        std::vector<double> ref = detail::finite_nonempty(where, "reference", reference);
         binned_reference b;
         b.mode_ = mode;
+        using tag_t = std::remove_cvref_t<decltype(exec::select_backend(policy))>;
+        if constexpr (tag_t::vector) {
+            if (mode == binning::quantile && reference.size() <= std::numeric_limits<std::uint32_t>::max()) {
+                b.fit_sorted(detail::radix_sort_finite(reference), n_bins, reference.size());
+                return b;
+            }
+        }
+        std::vector<double> ref = detail::finite_nonempty(where, "reference", reference);
         if (mode == binning::quantile) {
             const auto [lo, hi] = std::minmax_element(ref.begin(), ref.end());
             if (*lo == *hi)
@@ -90,10 +100,66 @@ public:
     }
 
 private:
+    // Quantile bins from the radix-sorted reference: the edges are
+    // kernels::quantile_edges' (numpy 'linear' on the sorted values, the same
+    // levels, the same 1e-8 merge), and the reference's shares are counted by
+    // binary search instead of binning every value.
+    void fit_sorted(const detail::sorted_keys& s, std::size_t n_bins, std::size_t n_all) {
+        const std::size_t m = s.size();
+        if (m == 0) throw detail::no_finite_values("drift::binned_reference::fit", "reference", n_all);
+        const auto value = [&](std::size_t i) { return detail::as_double(s.data()[i]); };
+        const double lo = value(0), hi = value(m - 1);
+        if (lo == hi) {
+            edges_ = {lo, hi};
+        } else {
+            std::vector<double> q = kernels::detail::linspace<double>(0.0, 100.0, n_bins + 1);
+            for (double& v : q) v = kernels::detail::round_to(v / 100.0);
+            std::vector<double> e(q.size());
+            for (std::size_t j = 0; j < q.size(); ++j) e[j] = kernels::detail::linear_quantile<double>(m, q[j], value);
+            for (std::size_t i = 0; i < e.size(); ++i)
+                if (i == 0 || e[i] - e[i - 1] > 1e-8) edges_.push_back(e[i]);
+            if (edges_.size() < 2) edges_ = kernels::detail::constant_edges();
+        }
+        // #(values < t) or #(values <= t) in the sorted sample
+        const auto below = [&](double t, bool inclusive) {
+            std::size_t a = 0, b = m;
+            while (a < b) {
+                const std::size_t mid = a + (b - a) / 2;
+                const double v = value(mid);
+                if (inclusive ? v <= t : v < t) a = mid + 1; else b = mid;
+            }
+            return a;
+        };
+        const std::size_t n = edges_.size() - 1;
+        std::vector<double> c(n + 2, 0.0);
+        std::size_t prev = below(edges_[0], false);
+        c[0] = static_cast<double>(prev);
+        for (std::size_t k = 1; k <= n; ++k) {
+            const std::size_t cur = below(edges_[k], k == n);
+            c[k] = static_cast<double>(cur - prev);
+            prev = cur;
+        }
+        c[n + 1] = static_cast<double>(m - prev);
+        for (double& v : c) v /= static_cast<double>(m);
+        reference_ = std::move(c);
+    }
+
     std::vector<double> share(const std::vector<double>& finite) const {
         const std::size_t nb = edges_.size() + 1;  // quantile: n + 2 bins from n + 1 edges; categorical: K + 1
         std::vector<double> c(nb, 0.0);
-        if (mode_ == binning::quantile) {
+        if (mode_ == binning::quantile && edges_.size() <= 33) {
+            // bin_of_with_overflow without branches: the number of edges <= v is
+            // 0 below the range, 1 + the inner edges <= v inside it, n + 1 above;
+            // v == the last edge belongs to bin n (closed on the right).
+            const double* e = edges_.data();
+            const std::size_t ne = edges_.size();
+            const double last = e[ne - 1];
+            for (const double v : finite) {
+                std::size_t k = 0;
+                for (std::size_t i = 0; i < ne; ++i) k += v >= e[i] ? 1 : 0;
+                c[k - (v == last ? 1 : 0)] += 1.0;
+            }
+        } else if (mode_ == binning::quantile) {
             for (const double v : finite) ++c[kernels::bin_of_with_overflow(std::span<const double>(edges_), v)];
         } else {
             for (const double v : finite) {
