@@ -179,6 +179,11 @@ BOOST_AUTO_TEST_CASE(histogram_structure) {
                                                     std::vector<double>{5, 0});
     BOOST_TEST(html_problem(cats) == "");
     BOOST_TEST(has(cats, ">a&amp;b<"));
+    // One series: an empty `current`.
+    const std::string one = io::html::histogram(edges, ref, std::vector<double>{}, {.reference_label = "count"});
+    BOOST_TEST(html_problem(one) == "");
+    BOOST_TEST(count_of(one, "<rect") == 1u + 3u);
+    BOOST_TEST(!has(one, "current"));
     BOOST_CHECK_THROW(io::html::histogram(edges, ref, std::vector<double>{1, 2}), shape_error);
     BOOST_CHECK_THROW(io::html::histogram(std::vector<double>{0, 1}, ref, cur), shape_error);
     BOOST_CHECK_THROW(io::html::histogram(edges, ref, std::vector<double>{0.1, -1, 0}), data_error);

@@ -218,7 +218,8 @@ inline std::string two_series(std::string_view where, std::span<const double> re
         throw errors::out_of_range(where, "width", o.width, "[200, 10000]");
     if (o.height < 100 || o.height > 5000)
         throw errors::out_of_range(where, "height", o.height, "[100, 5000]");
-    if (current.size() != reference.size())
+    const bool single = current.empty() && !reference.empty();  // one series only
+    if (!single && current.size() != reference.size())
         throw errors::size_mismatch(tessera::detail::concat(where, ": current vs reference"), reference.size(),
                                     current.size());
     double top_value = 0.0;
@@ -248,25 +249,29 @@ inline std::string two_series(std::string_view where, std::span<const double> re
     const double ly = o.title.empty() ? 8.0 : 24.0;
     s += rect(left, ly, 12, 12, o.reference_colour, o.reference_label);
     s += text(left + 16, ly + 10, o.reference_label, "start");
-    const double lx = left + 24 + 7.0 * static_cast<double>(o.reference_label.size());
-    s += rect(lx, ly, 12, 12, o.current_colour, o.current_label);
-    s += text(lx + 16, ly + 10, o.current_label, "start");
+    if (!single) {
+        const double lx = left + 24 + 7.0 * static_cast<double>(o.reference_label.size());
+        s += rect(lx, ly, 12, 12, o.current_colour, o.current_label);
+        s += text(lx + 16, ly + 10, o.current_label, "start");
+    }
     // Y axis: 0 and the top value.
     s += line(left, top, left, base, "axis");
     s += line(left, base, left + plot_w, base, "axis");
     s += text(left - 4, base + 4, fmt(0.0), "end", "value");
     s += text(left - 4, top + 4, fmt(top_value), "end", "value");
 
-    const double bar_w = std::max(1.0, slot * 0.4);
+    const double bar_w = std::max(1.0, slot * (single ? 0.8 : 0.4));
     for (std::size_t i = 0; i < k; ++i) {
         const double x = left + slot * static_cast<double>(i) + slot * 0.1;
         const std::string bin = boundaries ? "[" + tick_labels[i] + ", " + tick_labels[i + 1] + ")"
                                            : tick_labels[i];
-        const double hr = plot_h * reference[i] / top_value, hc = plot_h * current[i] / top_value;
+        const double hr = plot_h * reference[i] / top_value;
+        const double hc = single ? 0.0 : plot_h * current[i] / top_value;
         s += rect(x, base - hr, bar_w, hr, o.reference_colour,
                   o.reference_label + " " + bin + ": " + fmt(reference[i]));
-        s += rect(x + bar_w, base - hc, bar_w, hc, o.current_colour,
-                  o.current_label + " " + bin + ": " + fmt(current[i]));
+        if (!single)
+            s += rect(x + bar_w, base - hc, bar_w, hc, o.current_colour,
+                      o.current_label + " " + bin + ": " + fmt(current[i]));
     }
     // Tick labels, thinned so that they do not overlap.
     const std::size_t n_ticks = tick_labels.size();
@@ -284,6 +289,7 @@ inline std::string two_series(std::string_view where, std::span<const double> re
 
 // Bars for bins [edges[i], edges[i+1]); edges.size() == reference.size() + 1
 // == current.size() + 1. Heights are counts or shares (not normalised here).
+// An empty `current` draws `reference` alone (a one-series histogram).
 inline std::string histogram(std::span<const double> edges, std::span<const double> reference,
                              std::span<const double> current, const histogram_options& o = {}) {
     constexpr std::string_view where = "io::html::histogram";

@@ -44,6 +44,7 @@ struct quality_options {
     double near_constant_share = 0.95;  // top share at or above this: near-constant, (0, 1]
     double iqr_multiplier = 1.5;        // outside [q1 - m IQR, q3 + m IQR]: outlier, >= 0
     std::size_t max_samples = 10;       // duplicate-row samples kept
+    std::size_t histogram_bins = 20;    // per numeric column, [1, 1000]
 };
 
 struct column_quality {
@@ -63,6 +64,8 @@ struct column_quality {
     double lower_fence = nan, upper_fence = nan;
     std::size_t outlier_count = 0;
     double outlier_share = nan;  // over non-null values
+    std::vector<double> histogram_edges{};   // `histogram_bins` equal-width bins over [min, max]
+    std::vector<double> histogram_counts{};  // (last bin closed), for the HTML page
 };
 
 struct data_quality {
@@ -95,7 +98,7 @@ namespace detail {
 
 template <class P>
 void numeric_summary(const P& policy, const column& c, std::size_t nonnull, double m,
-                     column_quality& q) {
+                     std::size_t histogram_bins, column_quality& q) {
     q.numeric = true;
     if (nonnull == 0) return;
     const std::vector<double> v = numbers(c);
@@ -124,6 +127,15 @@ void numeric_summary(const P& policy, const column& c, std::size_t nonnull, doub
     for (const double x : v)
         if (x < q.lower_fence || x > q.upper_fence) ++q.outlier_count;
     q.outlier_share = static_cast<double>(q.outlier_count) / static_cast<double>(nonnull);
+    const std::size_t bins = lo < hi ? histogram_bins : 1;
+    q.histogram_counts.assign(bins, 0.0);
+    for (std::size_t b = 0; b <= bins; ++b)
+        q.histogram_edges.push_back(b == bins ? hi : lo + (hi - lo) * static_cast<double>(b) / static_cast<double>(bins));
+    for (const double x : v) {
+        if (std::isnan(x)) continue;
+        const double t = lo < hi ? (x - lo) / (hi - lo) * static_cast<double>(bins) : 0.0;
+        q.histogram_counts[std::min(bins - 1, static_cast<std::size_t>(t))] += 1.0;
+    }
 }
 
 inline void check_quality_options(const quality_options& o) {
@@ -132,6 +144,8 @@ inline void check_quality_options(const quality_options& o) {
         throw errors::out_of_range(where, "near_constant_share", o.near_constant_share, "(0, 1]");
     if (!(o.iqr_multiplier >= 0.0) || std::isinf(o.iqr_multiplier))
         throw errors::out_of_range(where, "iqr_multiplier", o.iqr_multiplier, "[0, inf)");
+    if (o.histogram_bins < 1 || o.histogram_bins > 1000)
+        throw errors::out_of_range(where, "histogram_bins", o.histogram_bins, "[1, 1000]");
 }
 
 // Rows equal to an earlier row (keep = 'first'): count and samples.
@@ -188,7 +202,7 @@ data_quality quality_report(const P& policy, const frame& f, const quality_optio
         }
         q.constant = q.distinct <= 1;
         q.near_constant = !q.constant && q.top_share >= o.near_constant_share;
-        if (is_numeric(c->type())) numeric_summary(policy, *c, nonnull, o.iqr_multiplier, q);
+        if (is_numeric(c->type())) numeric_summary(policy, *c, nonnull, o.iqr_multiplier, o.histogram_bins, q);
         out.columns.push_back(std::move(q));
     }
     find_duplicates(cols, out.rows, out);
@@ -201,12 +215,26 @@ inline data_quality quality_report(const frame& f, const quality_options& o = {}
 
 // ---- rendering ------------------------------------------------------------------
 
+namespace detail {
+
+inline std::string pad(std::string s, std::size_t w) {
+    if (s.size() < w) s.append(w - s.size(), ' ');
+    return s + "  ";
+}
+inline std::string num(double v) { return io::html::format_number(v, 6); }
+// "1 duplicate row", "3 duplicate rows".
+inline std::string count_of(std::size_t n, std::string_view noun) {
+    return tessera::detail::concat(n, " ", noun, n == 1 ? "" : "s");
+}
+
+}  // namespace detail
+
 inline std::vector<std::string> data_quality::findings() const {
     using tessera::detail::concat;
     using detail::percent;
     std::vector<std::string> out;
     if (duplicate_rows)
-        out.push_back(concat(duplicate_rows, " duplicate rows (", percent(duplicate_share), ")"));
+        out.push_back(concat(detail::count_of(duplicate_rows, "duplicate row"), " (", percent(duplicate_share), ")"));
     for (const auto& c : columns) {
         if (c.null_count == rows && rows)
             out.push_back(concat("'", c.name, "' is entirely null"));
@@ -216,12 +244,13 @@ inline std::vector<std::string> data_quality::findings() const {
             out.push_back(concat("'", c.name, "' is near-constant: '", c.top_value, "' in ",
                                  percent(c.top_share), " of non-null rows"));
         if (c.null_count && c.null_count < rows)
-            out.push_back(concat("'", c.name, "' has ", c.null_count, " nulls (", percent(c.null_share), ")"));
+            out.push_back(concat("'", c.name, "' has ", detail::count_of(c.null_count, "null"), " (",
+                                 percent(c.null_share), ")"));
         if (c.outlier_count)
-            out.push_back(concat("'", c.name, "' has ", c.outlier_count, " IQR outliers (",
+            out.push_back(concat("'", c.name, "' has ", detail::count_of(c.outlier_count, "IQR outlier"), " (",
                                  percent(c.outlier_share), ") outside [",
-                                 io::html::format_number(c.lower_fence), ", ",
-                                 io::html::format_number(c.upper_fence), "]"));
+                                 detail::num(c.lower_fence), ", ",
+                                 detail::num(c.upper_fence), "]"));
     }
     if (balance && balance->classes() > 1 && balance->imbalance_ratio >= 3.0)
         out.push_back(concat("target '", balance->target, "' is imbalanced: ratio ",
@@ -229,16 +258,6 @@ inline std::vector<std::string> data_quality::findings() const {
                              " between the largest and smallest class"));
     return out;
 }
-
-namespace detail {
-
-inline std::string pad(std::string s, std::size_t w) {
-    if (s.size() < w) s.append(w - s.size(), ' ');
-    return s + "  ";
-}
-inline std::string num(double v) { return io::html::format_number(v, 4); }
-
-}  // namespace detail
 
 inline std::string data_quality::to_text() const {
     using detail::num;
@@ -266,12 +285,12 @@ inline std::string data_quality::to_text() const {
     for (const auto& c : columns) any_numeric = any_numeric || c.numeric;
     if (any_numeric) {
         s += "\n" + pad("numeric", w);
-        for (const char* h : {"mean", "std", "min", "25%", "50%", "75%", "max"}) s += pad(h, 10);
+        for (const char* h : {"mean", "std", "min", "25%", "50%", "75%", "max"}) s += pad(h, 11);
         s += "outliers\n";
         for (const auto& c : columns) {
             if (!c.numeric) continue;
             s += pad(c.name, w);
-            for (const double v : {c.mean, c.std, c.min, c.q25, c.median, c.q75, c.max}) s += pad(num(v), 10);
+            for (const double v : {c.mean, c.std, c.min, c.q25, c.median, c.q75, c.max}) s += pad(num(v), 11);
             s += concat(c.outlier_count, " (", percent(c.outlier_share), ")\n");
         }
     }
@@ -344,7 +363,8 @@ inline std::string data_quality::to_html(std::string_view title, const validatio
     using detail::percent;
     using tessera::detail::concat;
     h::page p(std::string(title), concat(rows, " rows \xC3\x97 ", columns.size(), " columns \xC2\xB7 ",
-                                         duplicate_rows, " duplicate rows (", percent(duplicate_share), ")"));
+                                         detail::count_of(duplicate_rows, "duplicate row"), " (",
+                                         percent(duplicate_share), ")"));
     if (gate) {
         const auto bad = gate->failures();
         p.badge(bad.empty(), bad.empty() ? concat("all ", gate->checks.size(), " gate checks passed")
@@ -365,7 +385,7 @@ inline std::string data_quality::to_html(std::string_view title, const validatio
         if (c.numeric) outliers.push_back({c.name, c.outlier_share});
     }
     p.heading("Null share per column");
-    p.raw(h::bar_chart(nulls, {.percent = true, .max_value = 1.0}));
+    p.raw(h::bar_chart(nulls, {.percent = true}));
 
     p.heading("Columns");
     std::vector<std::vector<h::cell>> rows_;
@@ -396,6 +416,14 @@ inline std::string data_quality::to_html(std::string_view title, const validatio
         p.raw(h::bar_chart(outliers, {.title = concat("IQR outlier share (", options.iqr_multiplier,
                                                       " \xC3\x97 IQR fences)"),
                                       .percent = true}));
+        p.heading("Distributions", 3);
+        for (const auto& c : columns) {
+            if (!c.numeric || c.histogram_counts.empty()) continue;
+            p.raw(h::histogram(c.histogram_edges, c.histogram_counts, {},
+                               {.title = concat(c.name, ": ", rows - c.null_count, " non-null values"),
+                                .height = 160,
+                                .reference_label = "count"}));
+        }
     }
     if (duplicate_rows) {
         p.heading("Duplicate rows");
