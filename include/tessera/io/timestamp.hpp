@@ -139,12 +139,11 @@ constexpr bool try_parse_timestamp(std::string_view s, std::int64_t& out) noexce
         if (p != s.size()) return false;
     }
     const std::int64_t days = days_from_civil(static_cast<std::int64_t>(y), mo, d);
-    // |days| <= ~3.7e6 and the seconds fit easily; only the ns product can overflow.
+    // |days| <= ~3.7e6, so the seconds fit easily; the nanoseconds may not.
     const std::int64_t secs = days * 86400 + hh * 3600 + mi * 60 + ss - offset_s;
-    constexpr std::int64_t max_s = INT64_MAX / ns_per_s;  // 9223372036
-    if (secs > max_s || secs < -max_s - 1) return false;
-    std::int64_t ns = secs * ns_per_s;
-    if (__builtin_add_overflow(ns, frac, &ns)) return false;
+    std::int64_t ns = 0;
+    if (__builtin_mul_overflow(secs, ns_per_s, &ns) || __builtin_add_overflow(ns, frac, &ns))
+        return false;
     if (ns == INT64_MIN) return false;  // the null sentinel (NaT) is not a time
     out = ns;
     return true;
