@@ -3,6 +3,10 @@
 // and a fitted pipeline saves and loads.
 #include <boost/test/unit_test.hpp>
 
+#include <span>
+#include <string>
+#include <vector>
+
 #include <tessera/features/kbins_discretizer.hpp>
 #include <tessera/features/pca.hpp>
 #include <tessera/features/polynomial_features.hpp>
@@ -35,6 +39,33 @@ BOOST_AUTO_TEST_CASE(pipelines_match_manual_chains) {
     io::reader r(w.bytes());
     const auto again = std::remove_cvref_t<decltype(m2)>::load(r);
     BOOST_TEST(same_bits(again.transform(exec::seq, X), Y2));
+}
+
+// The snippets in docs/features_decomposition.md.
+BOOST_AUTO_TEST_CASE(doc_examples) {
+    const matrix<double> X = random_matrix<double>(500, 6, 3);
+    const std::vector<double> reference(X.begin(), X.begin() + 100);
+    // example-begin decomp_usage
+    namespace ft = tessera::features;
+    // Quantile bins (numpy 'linear' percentiles, as sklearn < 1.9), one-hot columns.
+    const auto bins = ft::kbins_discretizer{{.n_bins = 5}}.fit(exec::par, X);
+    const matrix<double> onehot = bins.transform(exec::par, X);  // 500 x 30
+    // All degree-2 products, sklearn's column order and names.
+    const auto poly = ft::polynomial_features{{.degree = 2, .include_bias = false}}.fit(X);
+    const std::vector<std::string> names = poly.feature_names_out();  // x0, ..., x0^2, x0 x1, ...
+    // PCA keeping 95% of the variance, whitened; components equal sklearn's.
+    const auto pca = ft::pca{{.variance_fraction = 0.95, .whiten = true}}.fit(exec::par, X);
+    const matrix<double> Z = pca.transform(exec::par, X);
+    // Bin edges for drift statistics: reference quantiles, values outside in bins of their own.
+    const std::vector<double> edges = kernels::quantile_edges(std::span<const double>(reference), 10);
+    const std::size_t b = kernels::bin_of_with_overflow(std::span<const double>(edges), 3.5);
+    // example-end decomp_usage
+    BOOST_TEST(onehot.shape()[1] == 30u);
+    BOOST_TEST(names.size() == 27u);
+    BOOST_TEST(names[6] == "x0^2");
+    BOOST_TEST(Z.shape()[1] == pca.n_components());
+    BOOST_TEST(pca.n_components() >= 5u);
+    BOOST_TEST(b <= kernels::bin_count(std::span<const double>(edges)) + 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
