@@ -518,3 +518,30 @@ BOOST_AUTO_TEST_CASE(doc_example) {
     BOOST_CHECK(p.drifted && p.kind == drift::score_kind::distance);
     BOOST_CHECK(!chi.drifted && chi.p_value > 0.05);
 }
+
+// The radix sort's three regimes: the usual spread, a window that covers every
+// varying bit (values a few ulps apart), and one huge bucket (concentrated
+// values plus a far outlier), each against std::sort's seq path.
+BOOST_AUTO_TEST_CASE(radix_regimes_match_seq) {
+    rng g(77);
+    std::vector<double> ulps(5000), concentrated(70000), ties(40000);
+    for (auto& v : ulps) v = std::nextafter(1.0, 2.0) + static_cast<double>(g.uniform<double>() < 0.5) * 0x1p-52 * 17;
+    for (std::size_t i = 0; i < ulps.size(); i += 3) ulps[i] = 1.0 + 0x1p-52 * static_cast<double>(i % 1000);
+    for (auto& v : concentrated) v = 1.0 + 1e-9 * g.uniform<double>();
+    concentrated[123] = 1e6;
+    concentrated[456] = -1e6;
+    for (auto& v : ties) v = std::floor(g.uniform<double>() * 7.0) - 3.0;
+    const std::vector<std::vector<double>*> samples{&ulps, &concentrated, &ties};
+    for (const auto* x : samples)
+        for (const auto* y : samples) {
+            const auto ref = drift::ks_2samp(exec::seq, *x, *y);
+            const auto w = drift::wasserstein_distance(exec::seq, *x, *y);
+            const auto p = drift::psi{}.compare(exec::seq, *x, *y).statistic;
+            for_each_policy([&](const auto& pol) {
+                const auto r = drift::ks_2samp(pol, *x, *y);
+                BOOST_CHECK(r.statistic == ref.statistic && r.p_value == ref.p_value);
+                BOOST_CHECK_EQUAL(drift::wasserstein_distance(pol, *x, *y), w);
+                BOOST_CHECK_EQUAL(drift::psi{}.compare(pol, *x, *y).statistic, p);
+            });
+        }
+}
