@@ -84,6 +84,29 @@ BOOST_AUTO_TEST_CASE(sklearn_golden) {
     BOOST_TEST(cases == 11);
 }
 
+BOOST_AUTO_TEST_CASE(doc_example) {
+    // example-begin encoders
+    const frame X = frame::from_columns(
+        {column::float64("num", {1.5, 2.5, 3.5, 4.5}),
+         column::categorical_from_labels("color", {"red", "blue", "red", ""}, {true, true, true, false}),
+         column::boolean("flag", {true, false, true, true})});
+    const auto onehot = ft::one_hot_encoder{{.handle_unknown = ft::unknown_category::ignore}}.fit(exec::par, X);
+    const frame Y = onehot.transform(exec::par, X);
+    // Y: num, color=blue, color=red, color=null, flag=false, flag=true (float64 0/1)
+    const auto ordinal = ft::ordinal_encoder{{.columns = {"color"}}}.fit(exec::par, X);
+    const frame Z = ordinal.transform(exec::par, X);  // color: 1, 0, 1, NaN (blue < red)
+    const matrix<double> M = ft::to_matrix{}.fit(exec::par, Y).transform(exec::par, Y);  // 4 x 6
+    // example-end encoders
+    BOOST_TEST(Y.names() == (std::vector<std::string>{"num", "color=blue", "color=red", "color=null",
+                                                      "flag=false", "flag=true"}),
+               boost::test_tools::per_element());
+    const auto z = doubles(Z, "color");
+    BOOST_TEST(z[0] == 1.0);
+    BOOST_TEST(z[1] == 0.0);
+    BOOST_TEST(std::isnan(z[3]));
+    BOOST_TEST(M.shape()[1] == 6u);
+}
+
 BOOST_AUTO_TEST_CASE(default_columns_in_place_and_float32) {
     const frame X = mixed();
     const auto f = ft::one_hot_encoder{{.dtype = ft::output_dtype::float32}}.fit(exec::par, X);

@@ -96,12 +96,16 @@ BOOST_AUTO_TEST_SUITE(supervised_pipeline)
 
 BOOST_AUTO_TEST_CASE(target_encoder_pipeline_uses_out_of_fold_values) {
     const data d = make(400, 1);
+    // example-begin target_pipeline
     const ft::target_encoder te{{.cv = 4, .seed = 9}};
     const learners::logistic_regression lr{};
     auto pipe = te | ft::to_matrix{} | ft::standard_scaler{} | lr;
+    // fit: te.fit_transform(X, y) (out of fold) feeds to_matrix, the scaler and the learner;
+    // predict: the full-data encoder (te.fit(X, y)) encodes new rows.
+    const auto model = pipe.fit(exec::par, d.X, d.y);  // d.X: frame, d.y: labels_class
+    // example-end target_pipeline
     static_assert(learner<decltype(pipe), frame, labels_class>);
     static_assert(!transformer<decltype(te | ft::to_matrix{}), frame>);  // needs y
-    const auto model = pipe.fit(exec::par, d.X, d.y);
 
     // By hand: fit_transform (out of fold) feeds the next stages.
     auto [enc, oof] = te.fit_transform(exec::par, d.X, d.y);

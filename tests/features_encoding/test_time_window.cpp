@@ -220,6 +220,38 @@ BOOST_AUTO_TEST_CASE(brute_force_and_policies) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(doc_example) {
+    const std::int64_t h = 3'600'000'000'000;
+    // example-begin time_window
+    const frame sales = frame::from_columns(
+        {column::categorical_from_labels("store", {"a", "b", "a", "a", "b"}),
+         column::timestamp("ts", {0, 0, h, 2 * h, h}),  // ns since 1970-01-01 UTC
+         column::float64("units", {3, 10, 5, 4, 12})});
+    const auto lags = ft::window_features{{.columns = {"units"}, .group_by = "store", .order_by = "ts",
+                                           .lags = {1}, .windows = {2},
+                                           .stats = {ft::rolling_stat::mean}, .min_periods = 1}}
+                          .fit(exec::par, sales);
+    const frame with_lags = lags.transform(exec::par, sales);
+    // units.lag1       = NaN, NaN, 3, 5, 10    (the previous row of the same store)
+    // units.roll2.mean = NaN, NaN, 3, 4, 10    (mean of the up to 2 rows before, not the row itself)
+    const auto cal = ft::time_features{{.column = "ts", .utc_offset_minutes = 60}}.fit(exec::par, with_lags);
+    const frame out = cal.transform(exec::par, with_lags);
+    // ts is replaced by ts.hour (1, 1, 2, 3, 2 at UTC+1), ts.weekday (3: a Thursday), ts.month,
+    // ts.day, ts.day_of_year, ts.weekend, ts.business_hours
+    // example-end time_window
+    const auto lag = doubles(out, "units.lag1"), mean = doubles(out, "units.roll2.mean");
+    BOOST_TEST(std::isnan(lag[0]));
+    BOOST_TEST(std::isnan(lag[1]));
+    BOOST_TEST(lag[2] == 3.0);
+    BOOST_TEST(lag[3] == 5.0);
+    BOOST_TEST(lag[4] == 10.0);
+    BOOST_TEST(mean[3] == 4.0);
+    BOOST_TEST(mean[4] == 10.0);
+    BOOST_TEST(ints(out, "ts.hour") == (std::vector<std::int64_t>{1, 1, 2, 3, 2}), boost::test_tools::per_element());
+    BOOST_TEST(ints(out, "ts.weekday")[0] == 3);
+    BOOST_TEST(!out.contains("ts"));
+}
+
 BOOST_AUTO_TEST_CASE(nulls_row_order_and_errors) {
     // No group or order column: row order; a null group key gives NaN.
     const frame X = frame::from_columns(
