@@ -162,27 +162,18 @@ inline validation_report quality_gate::evaluate(const data_quality& q) const {
 
 // The gate as a pipeline stage; it learns nothing from the training frame
 // (fit checks it, and throws on failure).
-class quality_gate_fitted {
+class quality_gate_fitted : public detail::checking_stage<quality_gate_fitted> {
 public:
     static constexpr std::string_view type_tag = "tessera.validate.quality_gate";
     static constexpr std::uint32_t payload_version = 1;
-    using reporter = validate::reporter;
+    static constexpr std::string_view who = "validate::quality_gate";
 
     explicit quality_gate_fitted(quality_gate g) : gate_(std::move(g)) {}
     const quality_gate& gate() const noexcept { return gate_; }
     validation_report check(const frame& f) const { return gate_.check(f); }
-
     template <exec::execution_policy P>
-    frame transform(const P& policy, const frame& f) const {
-        detail::handle_failure(gate_.check(policy, f), gate_.get_params().failure, reporter_,
-                               "validate::quality_gate");
-        return f;
-    }
-    frame transform(const frame& f) const { return transform(exec::par, f); }
-    quality_gate_fitted& set_reporter(reporter r) {
-        reporter_ = std::move(r);
-        return *this;
-    }
+    validation_report check(const P& policy, const frame& f) const { return gate_.check(policy, f); }
+    on_failure failure_mode() const noexcept { return gate_.get_params().failure; }
 
     void save(io::writer& w) const {
         const auto& p = gate_.get_params();
@@ -245,7 +236,6 @@ public:
 
 private:
     quality_gate gate_;
-    reporter reporter_;
 };
 
 template <exec::execution_policy P>

@@ -19,9 +19,12 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <tessera/core/errors.hpp>
+#include <tessera/core/frame.hpp>
+#include <tessera/exec/policy.hpp>
 #include <tessera/io/json.hpp>
 
 namespace tessera::validate {
@@ -169,6 +172,30 @@ inline void handle_failure(const validation_report& r, on_failure mode,
     if (report_to) report_to(r);
     else std::cerr << r.summary(who) << '\n';
 }
+
+// The frame-transformer face of a fitted validator (CRTP): transform checks
+// the batch through Derived::check(policy, f) and returns it unchanged, or
+// throws / reports by Derived::failure_mode().
+template <class Derived>
+class checking_stage {
+public:
+    template <exec::execution_policy P>
+    frame transform(const P& policy, const frame& f) const {
+        const auto& self = static_cast<const Derived&>(*this);
+        handle_failure(self.check(policy, f), self.failure_mode(), reporter_, Derived::who);
+        return f;
+    }
+    frame transform(const frame& f) const { return transform(exec::par, f); }
+
+    // Where on_failure::report sends failed reports (not saved; default stderr).
+    Derived& set_reporter(reporter r) {
+        reporter_ = std::move(r);
+        return static_cast<Derived&>(*this);
+    }
+
+private:
+    reporter reporter_;
+};
 
 }  // namespace detail
 

@@ -92,37 +92,25 @@ private:
 // checks every batch. transform returns the frame unchanged, or throws one
 // data_error (on_failure::reject) / hands the report to the reporter
 // (on_failure::report).
-class fitted_validator {
+class fitted_validator : public detail::checking_stage<fitted_validator> {
 public:
     static constexpr std::string_view type_tag = "tessera.validate.fitted_validator";
     static constexpr std::uint32_t payload_version = 1;
-    using reporter = validate::reporter;
+    static constexpr std::string_view who = "validate::fitted_validator";
 
     explicit fitted_validator(schema s) : schema_(std::move(s)) {}
 
     const schema& get_schema() const noexcept { return schema_; }
     validation_report check(const frame& f) const { return schema_.check(f); }
-
     template <exec::execution_policy P>
-    frame transform(const P&, const frame& f) const {
-        detail::handle_failure(check(f), schema_.get_params().failure, reporter_,
-                               "validate::fitted_validator");
-        return f;
-    }
-    frame transform(const frame& f) const { return transform(exec::par, f); }
-
-    // Where on_failure::report sends failed reports (not saved; default stderr).
-    fitted_validator& set_reporter(reporter r) {
-        reporter_ = std::move(r);
-        return *this;
-    }
+    validation_report check(const P&, const frame& f) const { return schema_.check(f); }
+    on_failure failure_mode() const noexcept { return schema_.get_params().failure; }
 
     void save(io::writer& w) const;
     static fitted_validator load(io::reader& r);
 
 private:
     schema schema_;
-    reporter reporter_;
 };
 
 // ---- implementation -------------------------------------------------------------
