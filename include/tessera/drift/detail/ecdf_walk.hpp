@@ -22,7 +22,6 @@
 #include <tessera/drift/detail/radix_sort.hpp>
 #include <tessera/exec/policy.hpp>
 #include <tessera/exec/thread_pool.hpp>
-#include <tessera/kernels/rank.hpp>
 
 namespace tessera::drift::detail {
 
@@ -43,7 +42,7 @@ inline sorted_values sort_finite_seq(std::span<const double> x) {
 }
 
 inline double as_double(double v) noexcept { return v; }
-inline double as_double(std::uint64_t k) noexcept { return kernels::detail::from_radix_key<double>(k); }
+inline double as_double(std::uint64_t k) noexcept { return from_order_key(k); }
 
 // What one walk over the merged ECDFs yields.
 struct ecdf_stats {
@@ -108,7 +107,7 @@ ecdf_stats sorted_walk(const P& policy, std::span<const double> a, std::span<con
         if (a.size() > radix_max || b.size() > radix_max)  // 32-bit digit counts: sort the plain way
             return sorted_walk<WithW1>(exec::seq, a, b, std::forward<OnEmpty>(on_empty));
         sorted_keys sa, sb;
-        if constexpr (kernels::detail::pool_backend_v<tag_t>) {
+        if constexpr (!std::is_same_v<tag_t, exec::serial_tag<true>>) {  // pool_tag: par
             exec::thread_pool::instance().run(tag.threads, 2, [&](std::size_t i) {
                 (i == 0 ? sa : sb) = radix_sort_finite(i == 0 ? a : b);
             });

@@ -2,7 +2,7 @@
 // the PSI/JS reference bins on exec::simd / exec::par.
 //
 // The finite values of a sample become order-preserving 64-bit keys
-// (kernels/rank.hpp's radix_key; -0.0 folded into +0.0, NaN and +-inf left
+// (order_key below; -0.0 folded into +0.0, NaN and +-inf left
 // out while the keys are made). Then one most-significant-digit pass on the
 // 16 bits just below the prefix all keys share (found from the smallest and
 // largest key) scatters them into up to 65536 buckets, each of which is
@@ -26,9 +26,21 @@
 #include <utility>
 #include <vector>
 
-#include <tessera/kernels/rank.hpp>
 
 namespace tessera::drift::detail {
+
+// IEEE order as unsigned order (negatives reversed below positives), for
+// finite doubles: kernels/rank.hpp's radix_key without the NaN case, here so
+// that KS and Wasserstein do not pull rank.hpp's SIMD headers into every TU.
+inline std::uint64_t order_key(double v) noexcept {
+    constexpr std::uint64_t sign = std::uint64_t{1} << 63;
+    const auto bits = std::bit_cast<std::uint64_t>(v);
+    return (bits & sign) ? ~bits : (bits | sign);
+}
+inline double from_order_key(std::uint64_t k) noexcept {
+    constexpr std::uint64_t sign = std::uint64_t{1} << 63;
+    return std::bit_cast<double>((k & sign) ? (k ^ sign) : ~k);
+}
 
 // Sorted keys of the finite values of a sample. `data()` points into `storage`
 // (two halves of n keys and a spare slot).
@@ -78,7 +90,7 @@ inline sorted_keys radix_sort_finite(std::span<const double> x) {
     constexpr std::size_t buckets = std::size_t{1} << window;
     constexpr std::size_t small = 256;            // std::sort below this
     constexpr std::size_t cache_keys = 1u << 15;  // 256 KB of keys: L2-resident
-    const auto key = [](double v) { return kernels::detail::radix_key(v + 0.0); };  // -0 + 0 = +0
+    const auto key = [](double v) { return order_key(v + 0.0); };  // -0 + 0 = +0
     sorted_keys s;
     std::size_t m = 0;
     std::uint64_t lo = ~std::uint64_t{0}, hi = 0;
