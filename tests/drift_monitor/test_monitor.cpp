@@ -2,6 +2,7 @@
 // against scipy goldens (monitor_golden.py) and direct calls of the batch
 // tests, the dataset verdict, learned thresholds against a direct computation,
 // schema changes, policies and thread counts, save/load, bad input.
+#define BOOST_TEST_MODULE drift_monitor
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
