@@ -335,3 +335,40 @@ BOOST_AUTO_TEST_CASE(save_load_round_trip) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(doc_examples)
+
+BOOST_AUTO_TEST_CASE(quickstart) {
+    const frame train = frame::from_columns({
+        column::int64("age", {34, 51, 28, 45}),
+        column::categorical_from_labels("plan", {"basic", "pro", "basic", "plus"}),
+        column::float64("income", {41000, 72000, 38500, 56000}),
+    });
+    const frame batch = frame::from_columns({
+        column::int64("age", {36, 230}),
+        column::categorical_from_labels("plan", {"basic", "gold"}),
+        column::float64("income", {45000, 51000}),
+    });
+    // example-begin validate_quickstart
+    namespace v = tessera::validate;
+    // Expectations written down ...
+    const v::schema spec({.columns = {
+        {.name = "age", .type = dtype::int64, .nullable = false, .min = 0, .max = 120},
+        {.name = "plan", .allowed = {"basic", "plus", "pro"}},
+        {.name = "income", .min = 0, .mostly = 0.99},
+    }});
+    const v::validation_report report = spec.check(batch);  // report.passed() == false
+    // ... or learned from the training frame, then enforced on every batch.
+    const auto guard = v::schema_learner{{.range_margin = 0.1}}.fit(exec::par, train);
+    // guard.transform(exec::par, batch) throws one data_error listing every failure.
+    // example-end validate_quickstart
+    BOOST_TEST(!report.passed());
+    BOOST_TEST(report.failures().size() == 2u);
+    const std::string msg = message_of([&] { (void)guard.transform(exec::par, batch); });
+    BOOST_TEST(msg ==
+               "validate::fitted_validator: 2 of 12 checks failed:\n"
+               "  - column 'age': between: 1 of 2 non-null values (50.0%) outside [25.7, 53.3] (e.g. row 1 = 230)\n"
+               "  - column 'plan': in_set: 1 of 2 non-null values (50.0%) not in the allowed set of 3 values (e.g. row 1 = gold)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
