@@ -202,6 +202,33 @@ BOOST_AUTO_TEST_CASE(river_docstring_examples) {
     BOOST_TEST(first(hw, bits, as_bool) == 1077);
 }
 
+BOOST_AUTO_TEST_CASE(doc_example) {
+    const std::vector<double> stream = read_stream("river_real_riverdoc.txt").values;
+    const std::vector<double> errors = read_stream("river_binary_riverdoc.txt").values;
+    // example-begin drift_stream
+    // River's docstring stream: 1000 draws from {0, 1}, then 1000 from {4, 5, 6, 7}.
+    drift::adwin adwin;  // River's defaults: delta 0.002, clock 32, max_buckets 5, ...
+    std::vector<std::size_t> changes;
+    for (std::size_t i = 0; i < stream.size(); ++i)
+        if (adwin.update(stream[i])) changes.push_back(i);  // update returns drift_detected()
+    // changes == {1023}, as River; the update after a detection starts from an empty window.
+
+    // Error streams take bool (1 = mistake): ddm.update(0.3) does not compile.
+    drift::ddm ddm({.warm_start = 30, .warning_threshold = 2.0, .drift_threshold = 3.0});
+    std::size_t first_warning = 0, first_drift = 0;
+    for (std::size_t i = 0; i < errors.size() && first_drift == 0; ++i) {
+        ddm.update(errors[i] != 0.0);
+        if (ddm.warning_detected() && first_warning == 0) first_warning = i;
+        if (ddm.drift_detected()) first_drift = i;
+    }
+    // first_warning == 1084, first_drift == 1334 (River's DDM docstring)
+    // example-end drift_stream
+    BOOST_TEST(changes == std::vector<std::size_t>{1023}, boost::test_tools::per_element());
+    BOOST_TEST(first_warning == 1084u);
+    BOOST_TEST(first_drift == 1334u);
+    BOOST_TEST(adwin.n_detections() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(python_random_matches_cpython) {
     std::ifstream in(data_path("river_python_random.txt"));
     BOOST_REQUIRE(in);

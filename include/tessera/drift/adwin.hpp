@@ -66,7 +66,10 @@ public:
         if (!std::isfinite(x)) detail::throw_non_finite("adwin", x, n_updates_);
         begin_update();
         insert(x);
-        drift_ = ++tick_ % static_cast<std::uint64_t>(p_.clock) == 0 && width_ > grace_ && detect();
+        // River tests when its tick counter is a multiple of clock: a countdown, not a modulo.
+        bool due = --until_check_ == 0;
+        if (due) until_check_ = p_.clock;
+        drift_ = due && width_ > grace_ && detect();
         return end_update();
     }
 
@@ -83,20 +86,28 @@ public:
     // Bucket summaries currently held (memory is O(max_buckets log width)).
     std::size_t n_buckets() const noexcept {
         std::size_t s = 0;
-        for (const auto c : count_) s += c;
+        for (const auto& row : rows_) s += row.count;
         return s;
     }
     std::uint64_t n_updates() const noexcept { return n_updates_; }
 
 private:
-    // Row r's summaries live at [r * cap_, r * cap_ + count_[r]), oldest first.
+    // Row r is a ring of cap_ slots at [r * cap_, (r + 1) * cap_): its k-th oldest
+    // summary is at slot(r, k). A ring, so dropping the oldest moves nothing.
+    struct row_state {
+        std::size_t start = 0, count = 0;
+    };
+    std::size_t slot(std::size_t r, std::size_t k) const noexcept {
+        const std::size_t i = rows_[r].start + k;
+        return r * cap_ + (i >= cap_ ? i - cap_ : i);
+    }
     void restart() noexcept {
         drift_ = false;
-        tick_ = 0;
+        until_check_ = p_.clock;
         width_ = total_ = variance_ = 0.0;
         sum_.assign(cap_, 0.0);
         var_.assign(cap_, 0.0);
-        count_.assign(1, 0);
+        rows_.assign(1, row_state{});
     }
 
     void insert(double x) {
@@ -113,58 +124,58 @@ private:
     }
 
     void push_row0(double x) noexcept {
-        sum_[count_[0]] = x;
-        var_[count_[0]] = 0.0;
-        ++count_[0];
+        const std::size_t at = slot(0, rows_[0].count);
+        sum_[at] = x;
+        var_[at] = 0.0;
+        ++rows_[0].count;
     }
 
     // Drop the k oldest summaries of row r.
     void drop_front(std::size_t r, std::size_t k) noexcept {
-        double* s = sum_.data() + r * cap_;
-        double* v = var_.data() + r * cap_;
-        for (std::size_t i = k; i < count_[r]; ++i) {
-            s[i - k] = s[i];
-            v[i - k] = v[i];
-        }
-        count_[r] -= k;
+        row_state& row = rows_[r];
+        row.start += k;
+        if (row.start >= cap_) row.start -= cap_;
+        row.count -= k;
     }
 
     void compress() {
-        for (std::size_t r = 0; count_[r] == cap_; ++r) {
-            const double n = std::ldexp(1.0, static_cast<int>(r));
-            const double t0 = sum_[r * cap_], t1 = sum_[r * cap_ + 1];
-            const double mu0 = t0 / n, mu1 = t1 / n;
-            const double merged_var = var_[r * cap_] + var_[r * cap_ + 1] +
+        for (std::size_t r = 0; rows_[r].count == cap_; ++r) {
+            const double n = static_cast<double>(std::uint64_t{1} << r), inv_n = 1.0 / n;
+            const std::size_t i0 = slot(r, 0), i1 = slot(r, 1);
+            const double t0 = sum_[i0], t1 = sum_[i1];
+            // n is a power of two: t * (1 / n) is t / n exactly, without a division.
+            const double mu0 = t0 * inv_n, mu1 = t1 * inv_n;
+            const double merged_var = var_[i0] + var_[i1] +
                                       detail::rounded(detail::rounded(n * 0.5 * (mu0 - mu1)) * (mu0 - mu1));
-            if (r + 1 == count_.size()) {
-                count_.push_back(0);
+            if (r + 1 == rows_.size()) {
+                rows_.push_back(row_state{});
                 sum_.resize(sum_.size() + cap_, 0.0);
                 var_.resize(var_.size() + cap_, 0.0);
             }
-            const std::size_t at = (r + 1) * cap_ + count_[r + 1];
+            const std::size_t at = slot(r + 1, rows_[r + 1].count);
             sum_[at] = t0 + t1;
             var_[at] = merged_var;
-            ++count_[r + 1];
+            ++rows_[r + 1].count;
             drop_front(r, 2);
-            if (count_[r + 1] <= cap_ - 1) break;
+            if (rows_[r + 1].count <= cap_ - 1) break;
         }
     }
 
     // Remove the oldest summary (row last, entry 0), updating width, total and
     // the sum of squared deviations by the inverse merge.
     void delete_oldest() {
-        const std::size_t last = count_.size() - 1;
-        const double n = std::ldexp(1.0, static_cast<int>(last));
-        const double u = sum_[last * cap_], v = var_[last * cap_];
-        const double mu = u / n;
+        const std::size_t last = rows_.size() - 1;
+        const double n = static_cast<double>(std::uint64_t{1} << last);
+        const double u = sum_[slot(last, 0)], v = var_[slot(last, 0)];
+        const double mu = u * (1.0 / n);  // exact: n is a power of two
         width_ -= n;
         total_ -= u;
         const double mu_w = total_ / width_;
         variance_ -= v + detail::rounded(detail::rounded(detail::rounded(n * width_) * (mu - mu_w)) * (mu - mu_w)) /
                              (n + width_);
         drop_front(last, 1);
-        if (count_[last] == 0 && last > 0) {
-            count_.pop_back();
+        if (rows_[last].count == 0 && last > 0) {
+            rows_.pop_back();
             sum_.resize(last * cap_);
             var_.resize(last * cap_);
         }
@@ -179,15 +190,15 @@ private:
             const double dprime = std::log(2.0 * std::log(width_) / p_.delta);
             const double var_w = variance_ / width_;
             double n0 = 0.0, n1 = width_, u0 = 0.0, u1 = total_;
-            for (std::size_t r = count_.size(); r-- > 0 && !again;) {
-                const double size = std::ldexp(1.0, static_cast<int>(r));
-                const std::size_t cnt = count_[r];
-                const double* s = sum_.data() + r * cap_;
+            for (std::size_t r = rows_.size(); r-- > 0 && !again;) {
+                const double size = static_cast<double>(std::uint64_t{1} << r);
+                const std::size_t cnt = rows_[r].count;
                 for (std::size_t k = 0; k < cnt; ++k) {
                     n0 += size;
                     n1 -= size;
-                    u0 += s[k];
-                    u1 -= s[k];
+                    const double t = sum_[slot(r, k)];
+                    u0 += t;
+                    u1 -= t;
                     if (r == 0 && k + 1 == cnt) break;  // the newest summary never starts W1 alone
                     if (n1 >= mwl_ && n0 >= mwl_ && cut(n0, n1, u0 / n0 - u1 / n1, dprime, var_w)) {
                         change = again = true;
@@ -203,9 +214,12 @@ private:
     bool cut(double n0, double n1, double delta_mean, double dprime, double var_w) const noexcept {
         using detail::rounded;
         const double m = 1.0 / (n0 - mwl_ + 1.0) + 1.0 / (n1 - mwl_ + 1.0);
-        const double eps = std::sqrt(rounded(rounded(2.0 * m) * var_w) * dprime) +
-                           rounded(rounded(2.0 / 3.0 * dprime) * m);
-        return std::fabs(delta_mean) > eps;
+        const double linear = rounded(rounded(2.0 / 3.0 * dprime) * m);
+        // eps = sqrt(...) + linear >= linear after rounding too (and a NaN sqrt fails the test
+        // either way), so |delta_mean| <= linear decides "no cut" without the square root.
+        const double d = std::fabs(delta_mean);
+        if (d <= linear) return false;
+        return d > std::sqrt(rounded(rounded(2.0 * m) * var_w) * dprime) + linear;
     }
 
     params p_;
@@ -213,9 +227,9 @@ private:
     double mwl_ = 5.0;
     double grace_ = 10.0;
     std::vector<double> sum_, var_;
-    std::vector<std::size_t> count_;
+    std::vector<row_state> rows_;
     double width_ = 0.0, total_ = 0.0, variance_ = 0.0;
-    std::uint64_t tick_ = 0;
+    std::int64_t until_check_ = 32;  // updates until the next cut test
 };
 
 static_assert(drift_detector<adwin, double>);

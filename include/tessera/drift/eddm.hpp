@@ -59,7 +59,7 @@ public:
             ++n_errors_;
             distances_.update(static_cast<double>(n_ - last_error_));
             if (n_ > warm_start_) {
-                const double p2s = distances_.m.mean + 2.0 * detail::libm_pow(distances_.get(), 0.5);
+                const double p2s = distances_.m.mean + detail::rounded(2.0 * detail::libm_pow(distances_.get(), 0.5));
                 if (p2s > p2s_max_) {
                     p2s_max_ = p2s;
                 } else if (n_errors_ > warm_start_) {
