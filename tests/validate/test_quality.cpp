@@ -241,7 +241,10 @@ BOOST_AUTO_TEST_CASE(renderings_are_well_formed) {
     BOOST_TEST(test_checkers::valid_json(e.to_json()));
     BOOST_TEST(test_checkers::html_problem(e.to_html()) == "");
     BOOST_CHECK_THROW(validate::quality_report(f, {.near_constant_share = 0}), config_error);
-    BOOST_CHECK_THROW(validate::quality_report(f, {.target = "nope"}), data_error);
+    BOOST_TEST(message_of([&] { (void)validate::quality_report(f, {.target = "nope"}); }) ==
+               "validate::quality_report: target: no column named 'nope'");
+    BOOST_TEST(message_of([&] { (void)validate::quality_report(f, {.columns = {"a", "zz"}}); }) ==
+               "validate::quality_report: no column named 'zz'");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -35,7 +35,8 @@ struct class_balance {
 
 inline class_balance class_imbalance(const frame& f, std::string_view target) {
     using namespace detail;
-    const column& c = f.column(target);  // data_error "no column named ..." if absent
+    if (!f.contains(target)) throw errors::unknown_column("validate::class_imbalance", target);
+    const column& c = f.column(target);
     const value_groups g = group_values(c);
     std::vector<std::size_t> order(g.count.size());
     std::iota(order.begin(), order.end(), std::size_t{0});

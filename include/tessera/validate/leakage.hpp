@@ -210,6 +210,7 @@ inline leakage_report target_leakage(const frame& f, std::string_view target,
         throw errors::out_of_range(where, "correlation_threshold", o.correlation_threshold, "(0, 1]");
     if (!(o.auc_threshold > 0.5 && o.auc_threshold <= 1.0))
         throw errors::out_of_range(where, "auc_threshold", o.auc_threshold, "(0.5, 1]");
+    if (!f.contains(target)) throw errors::unknown_column(concat(where, ": target"), target);
     const column& t = f.column(target);
     const value_groups tg = group_values(t);
 
@@ -241,6 +242,7 @@ inline leakage_report target_leakage(const frame& f, std::string_view target,
         if (name == target ||
             std::find(o.exclude.begin(), o.exclude.end(), name) != o.exclude.end())
             continue;
+        if (!f.contains(name)) throw errors::unknown_column(where, name);
         const column& c = f.column(name);
         const bool categorical = c.type() == dtype::categorical;
         // Rows where both are non-null.

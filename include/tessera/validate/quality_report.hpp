@@ -181,7 +181,12 @@ data_quality quality_report(const P& policy, const frame& f, const quality_optio
     out.rows = f.num_rows();
     const std::vector<std::string> names = o.columns.empty() ? f.names() : o.columns;
     std::vector<const column*> cols;
-    for (const auto& name : names) cols.push_back(&f.column(name));
+    for (const auto& name : names) {
+        if (!f.contains(name)) throw errors::unknown_column("validate::quality_report", name);
+        cols.push_back(&f.column(name));
+    }
+    if (!o.target.empty() && !f.contains(o.target))
+        throw errors::unknown_column("validate::quality_report: target", o.target);
     for (const column* c : cols) {
         column_quality q;
         q.name = c->name();
