@@ -6,7 +6,7 @@ subsample=None) on X and transforms P (X's rows followed by rows outside the
 fitted range). n_bins is one global value or one per feature.
 
 Format, one record per case:
-  case <name> <float32|float64> <uniform|quantile> <ordinal|onehot-dense> <rows> <cols> <prows>
+  case <name> <float32|float64> <uniform|quantile|kmeans> <ordinal|onehot-dense> <rows> <cols> <prows>
   n_bins <one value, or cols values>
   X <rows*cols values, row-major>
   P <prows*cols values>
@@ -34,6 +34,8 @@ def cases():
         for encode in ("ordinal", "onehot-dense"):
             yield f"mixed_{strategy}_{encode}", np.float64, strategy, encode, a, 4
     b = rng.normal(5, 3, (37, 3)).astype(np.float32)
+    yield "mixed_kmeans_ordinal", np.float64, "kmeans", "ordinal", a, 4
+    yield "mixed_kmeans_per_feature", np.float64, "kmeans", "onehot-dense", a, [3, 2, 2, 5]
     yield "f32_per_feature_q", np.float32, "quantile", "onehot-dense", b, [2, 3, 7]
     yield "f32_per_feature_u", np.float32, "uniform", "ordinal", b, [5, 2, 3]
     c = np.round(rng.normal(0, 1, (12, 2)), 1)

