@@ -272,11 +272,7 @@ template <bool Inverse, class Backend, class T>
 matrix<T> affine(const Backend& be, const matrix<T>& X, const vector<double>& a,
                  const vector<double>& b, bool clip = false, double lo = 0.0, double hi = 0.0) {
     const std::size_t cols = X.shape()[1];
-    std::vector<T> ta(cols), tb(cols);
-    for (std::size_t c = 0; c < cols; ++c) {
-        ta[c] = static_cast<T>(a(c));
-        tb[c] = static_cast<T>(b(c));
-    }
+    const std::vector<T> ta = features::detail::rounded<T>(a), tb = features::detail::rounded<T>(b);
     matrix<T> Y = matrix<T>::from_shape(X.shape());
     if (X.size() == 0) return Y;
     auto dx = be.upload(std::span<const T>(X.data(), X.size()));

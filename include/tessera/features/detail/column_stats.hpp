@@ -152,45 +152,46 @@ struct column_extrema {
     }
 };
 
-// Rows [0, rows) of a row-major block folded into e: batches across columns,
-// NaN lanes masked out (v == v is false exactly for NaN).
+// Rows [0, rows) of a row-major block folded into e: blocks of 64 rows (read
+// once, contiguously), within a block batches across columns with NaN lanes
+// masked out (v == v is false exactly for NaN).
 struct extrema_fn {
+    static constexpr std::size_t block_rows = 64;
+
     template <class Arch, class T>
     void operator()(Arch, const T* x, std::size_t rows, std::size_t cols,
                     column_extrema<T>& e) const {
         using B = simd::batch<T, Arch>;
         constexpr std::size_t W = B::size;
-        std::size_t c = 0;
-        for (; c + W <= cols; c += W) {
-            B lo = B::load_unaligned(e.lo.data() + c), hi = B::load_unaligned(e.hi.data() + c);
-            B seen(T(0));
-            for (std::size_t r = 0; r < rows; ++r) {
-                const B v = B::load_unaligned(x + r * cols + c);
-                const auto ok = v == v;
-                lo = select(ok && v < lo, v, lo);
-                hi = select(ok && v > hi, v, hi);
-                seen = select(ok, B(T(1)), seen);
+        std::vector<T> seen(cols, T(0));
+        for (std::size_t r0 = 0; r0 < rows; r0 += block_rows) {
+            const std::size_t r1 = std::min(rows, r0 + block_rows);
+            std::size_t c = 0;
+            for (; c + W <= cols; c += W) {
+                B lo = B::load_unaligned(e.lo.data() + c), hi = B::load_unaligned(e.hi.data() + c);
+                B sn = B::load_unaligned(seen.data() + c);
+                for (std::size_t r = r0; r < r1; ++r) {
+                    const B v = B::load_unaligned(x + r * cols + c);
+                    const auto ok = v == v;
+                    lo = select(ok && v < lo, v, lo);
+                    hi = select(ok && v > hi, v, hi);
+                    sn = select(ok, B(T(1)), sn);
+                }
+                lo.store_unaligned(e.lo.data() + c);
+                hi.store_unaligned(e.hi.data() + c);
+                sn.store_unaligned(seen.data() + c);
             }
-            lo.store_unaligned(e.lo.data() + c);
-            hi.store_unaligned(e.hi.data() + c);
-            alignas(Arch::alignment()) T s[W];
-            seen.store_aligned(s);
-            for (std::size_t i = 0; i < W; ++i)
-                e.seen[c + i] = static_cast<unsigned char>(e.seen[c + i] | (s[i] != T(0)));
+            for (; c < cols; ++c)
+                for (std::size_t r = r0; r < r1; ++r) {
+                    const T v = x[r * cols + c];
+                    if (v != v) continue;
+                    seen[c] = T(1);
+                    if (v < e.lo[c]) e.lo[c] = v;
+                    if (v > e.hi[c]) e.hi[c] = v;
+                }
         }
-        for (; c < cols; ++c) scalar_column(x, rows, cols, c, e);
-    }
-
-    template <class T>
-    static void scalar_column(const T* x, std::size_t rows, std::size_t cols, std::size_t c,
-                              column_extrema<T>& e) {
-        for (std::size_t r = 0; r < rows; ++r) {
-            const T v = x[r * cols + c];
-            if (v != v) continue;
-            e.seen[c] = 1;
-            if (v < e.lo[c]) e.lo[c] = v;
-            if (v > e.hi[c]) e.hi[c] = v;
-        }
+        for (std::size_t c = 0; c < cols; ++c)
+            e.seen[c] = static_cast<unsigned char>(e.seen[c] | (seen[c] != T(0)));
     }
 };
 

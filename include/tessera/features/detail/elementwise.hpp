@@ -21,15 +21,19 @@ namespace tessera::features::detail {
 
 // Op(x, T(a[c]), T(b[c])) for every element; standardize_op is (x - a) / b,
 // unstandardize_op is x * b + a.
+// Per-column statistics rounded to T, as scikit-learn applies them (the CUDA
+// path uploads the same values).
+template <class T>
+std::vector<T> rounded(const vector<double>& a) {
+    std::vector<T> t(a.size());
+    for (std::size_t c = 0; c < t.size(); ++c) t[c] = static_cast<T>(a(c));
+    return t;
+}
+
 template <class Op, class P, class T>
 matrix<T> affine(const P& policy, const matrix<T>& X, const vector<double>& a,
                  const vector<double>& b) {
-    const std::size_t cols = X.shape()[1];
-    std::vector<T> ta(cols), tb(cols);
-    for (std::size_t c = 0; c < cols; ++c) {
-        ta[c] = static_cast<T>(a(c));
-        tb[c] = static_cast<T>(b(c));
-    }
+    const std::vector<T> ta = rounded<T>(a), tb = rounded<T>(b);
     matrix<T> Y = matrix<T>::from_shape(X.shape());
     rowwise<Op>(exec::select_backend(policy), X, Y, ta.data(), tb.data());
     return Y;
