@@ -206,7 +206,7 @@ inline void evidently_proportions(std::string_view where, std::span<const double
         rp = hist(ref);
         cp = hist(cur);
     } else {
-        const category_table t = count_categories(std::move(ref), std::move(cur));
+        const category_table t = count_categories(where, ref, cur);
         double nr = 0.0, nc = 0.0;
         for (std::size_t i = 0; i < t.categories.size(); ++i) {
             nr += t.reference[i];

@@ -6,7 +6,8 @@
 // out while the keys are made). Then one most-significant-digit pass on the
 // 16 bits just below the prefix all keys share (found from the smallest and
 // largest key) scatters them into up to 65536 buckets, each of which is
-// finished by std::sort (up to 256 keys) or an LSD radix sort on the bits
+// finished by std::sort (up to 256 keys; samples of up to 4096 are
+// std::sorted whole) or an LSD radix sort on the bits
 // below that window (8-bit digits, passes whose digit never changes skipped).
 // Most buckets fit in L2, so the keys cross main memory about twice instead of
 // the sixteen times (8 passes, read and write) of a plain 8-bit LSD sort; a
@@ -90,6 +91,7 @@ inline sorted_keys radix_sort_finite(std::span<const double> x) {
     constexpr std::size_t buckets = std::size_t{1} << window;
     constexpr std::size_t small = 256;            // std::sort below this
     constexpr std::size_t cache_keys = 1u << 15;  // 256 KB of keys: L2-resident
+    constexpr std::size_t small_sample = 4096;    // std::sort the whole sample
     const auto key = [](double v) { return order_key(v + 0.0); };  // -0 + 0 = +0
     sorted_keys s;
     std::size_t m = 0;
@@ -106,8 +108,11 @@ inline sorted_keys radix_sort_finite(std::span<const double> x) {
     s.first = out;
     s.count = m;
     if (m == 0) return s;
-    if (lo == hi) {
-        std::fill(out, out + m, lo);
+    if (lo == hi || m <= small_sample) {  // the bucket tables would cost more than they save
+        std::size_t i = 0;
+        for (const double v : x)
+            if (std::isfinite(v)) out[i++] = key(v);
+        std::sort(out, out + m);
         return s;
     }
     // The window: the 16 bits below the highest bit where keys differ (all

@@ -10,12 +10,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <tessera/core/errors.hpp>
+#include <tessera/drift/detail/radix_sort.hpp>
 #include <tessera/drift/test_result.hpp>
 
 namespace tessera::drift::detail {
@@ -53,19 +55,25 @@ struct category_table {
     std::vector<double> current;
 };
 
-inline category_table count_categories(std::vector<double> a, std::vector<double> b) {
-    for (double& v : a) v += 0.0;  // -0.0 and +0.0 are one category
-    for (double& v : b) v += 0.0;
-    std::sort(a.begin(), a.end());
-    std::sort(b.begin(), b.end());
+// The finite values of both samples are radix-sorted (drift/detail/radix_sort.hpp)
+// and counted in one merge; a sample without finite values throws no_finite_values.
+inline category_table count_categories(std::string_view where, std::span<const double> ref,
+                                       std::span<const double> cur) {
+    const sorted_keys a = radix_sort_finite(ref);
+    if (a.size() == 0) throw no_finite_values(where, "reference", ref.size());
+    const sorted_keys b = radix_sort_finite(cur);
+    if (b.size() == 0) throw no_finite_values(where, "current", cur.size());
+    const std::uint64_t* x = a.data();
+    const std::uint64_t* y = b.data();
+    const std::size_t nx = a.size(), ny = b.size();
     category_table t;
     std::size_t i = 0, j = 0;
-    while (i < a.size() || j < b.size()) {
-        const double v = (j >= b.size() || (i < a.size() && a[i] < b[j])) ? a[i] : b[j];
+    while (i < nx || j < ny) {
+        const std::uint64_t v = (j >= ny || (i < nx && x[i] < y[j])) ? x[i] : y[j];
         const std::size_t i0 = i, j0 = j;
-        while (i < a.size() && a[i] == v) ++i;
-        while (j < b.size() && b[j] == v) ++j;
-        t.categories.push_back(v);
+        while (i < nx && x[i] == v) ++i;
+        while (j < ny && y[j] == v) ++j;
+        t.categories.push_back(from_order_key(v));
         t.reference.push_back(static_cast<double>(i - i0));
         t.current.push_back(static_cast<double>(j - j0));
     }
