@@ -292,6 +292,34 @@ BOOST_AUTO_TEST_CASE(verdicts_match_direct_batch_test_calls) {
     }
 }
 
+// The radix sort of large current columns (MSD bucket pass + in-cache LSD)
+// against std::sort, and a large column's verdict against the batch test.
+BOOST_AUTO_TEST_CASE(large_columns_sort_and_score) {
+    rng g(77);
+    for (int kind = 0; kind < 5; ++kind) {
+        std::vector<double> v(70001);
+        for (auto& x : v) {
+            const double z = g.normal<double>();
+            x = kind == 0 ? z
+              : kind == 1 ? std::floor(z * 3)                               // heavy ties
+              : kind == 2 ? (g.uniform<double>() < 0.5 ? -0.0 : 0.0)        // signed zeros
+              : kind == 3 ? 1e6 + z * 1e-3                                  // one top bucket
+                          : z * 1e300;                                      // huge range
+        }
+        std::vector<double> expected = v;
+        for (double& x : expected) x += 0.0;
+        std::sort(expected.begin(), expected.end());
+        drift::detail::monitor::sort_values(v);
+        BOOST_TEST_INFO("kind " << kind);
+        BOOST_TEST((v == expected));
+        BOOST_TEST(std::none_of(v.begin(), v.end(), [](double x) { return x == 0 && std::signbit(x); }));
+    }
+    const auto ref = normal(60000, 3), cur = normal(50000, 4, 0.02, 1.1);
+    const auto r = check_one(column::float64("x", ref), column::float64("x", cur));
+    const auto d = drift::wasserstein{}.compare(exec::seq, ref, cur);
+    BOOST_TEST(close(r.result.statistic, d.statistic, 1e-12));
+}
+
 // int64 and float32 columns are numerical; a dtype change within numbers is
 // noted, not a schema change; NaN, +-inf and nulls are dropped.
 BOOST_AUTO_TEST_CASE(numeric_dtypes_and_non_finite) {
