@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <tessera/core/random.hpp>
 #include <tessera/kernels/bin_edges.hpp>
 
 #include "golden.hpp"
@@ -132,6 +133,24 @@ BOOST_AUTO_TEST_CASE(hand_computed_and_nan) {
     BOOST_TEST(ce[1] == inf);
     BOOST_TEST(kernels::bin_of(std::span<const double>(ce), 1e300) == 0u);
     BOOST_TEST(kernels::bin_of_with_overflow(std::span<const double>(ce), -1e300) == 1u);
+}
+
+// bin_of counts inner edges <= x: a linear count for up to 32 bins, a binary
+// search above; both against the brute-force count.
+BOOST_AUTO_TEST_CASE(bin_of_against_brute_force) {
+    tessera::rng g(17);
+    std::vector<double> x(5000);
+    for (double& v : x) v = g.normal<double>();
+    for (std::size_t n_bins : {2u, 7u, 32u, 33u, 100u}) {
+        const auto e = kernels::quantile_edges(std::span<const double>(x), n_bins);
+        BOOST_REQUIRE(kernels::bin_count(std::span<const double>(e)) == n_bins);
+        for (int i = 0; i < 2000; ++i) {
+            const double v = i < 100 ? e[static_cast<std::size_t>(i) % e.size()] : 1.2 * g.normal<double>();
+            std::size_t want = 0;
+            for (std::size_t k = 1; k + 1 < e.size(); ++k) want += e[k] <= v ? 1 : 0;
+            BOOST_TEST(kernels::bin_of(std::span<const double>(e), v) == want);
+        }
+    }
 }
 
 // Everything within 1e-8: sklearn would keep one edge and 0 bins; tessera gives one bin.

@@ -330,6 +330,11 @@ std::size_t bin_of(std::span<const double> edges, T x) noexcept {
     if (std::isnan(x)) return n;
     if (n < 2) return 0;
     const double v = static_cast<double>(x);
+    if (n <= 32) {  // a branch-free count beats a binary search on few edges
+        std::size_t k = 0;
+        for (std::size_t i = 1; i < n; ++i) k += v >= edges[i] ? 1 : 0;
+        return k;
+    }
     return static_cast<std::size_t>(std::upper_bound(edges.begin() + 1, edges.end() - 1, v) -
                                     (edges.begin() + 1));
 }
