@@ -81,23 +81,14 @@ inline row_overlap_result row_overlap(const frame& train, const frame& test,
     out.train_rows = train.num_rows();
     out.test_rows = test.num_rows();
     const auto ha = row_hashes(a, out.train_rows), hb = row_hashes(b, out.test_rows);
-    std::unordered_map<std::uint64_t, std::vector<std::size_t>> index;
-    for (std::size_t r = 0; r < out.train_rows; ++r) {
-        auto& rows = index[ha[r]];
-        // Keep one train row per distinct content.
-        bool seen = false;
-        for (const std::size_t q : rows) seen = seen || rows_equal(a, q, a, r);
-        if (!seen) rows.push_back(r);
-    }
+    hash_groups index(out.train_rows);  // one group per distinct train row
+    for (std::size_t r = 0; r < out.train_rows; ++r)
+        index.insert(ha[r], r, [&](std::size_t q) { return rows_equal(a, q, a, r); });
     for (std::size_t r = 0; r < out.test_rows; ++r) {
-        const auto it = index.find(hb[r]);
-        if (it == index.end()) continue;
-        for (const std::size_t q : it->second)
-            if (rows_equal(a, q, b, r)) {
-                ++out.overlapping_rows;
-                if (out.samples.size() < o.max_samples) out.samples.push_back({r, q});
-                break;
-            }
+        const std::size_t g = index.find(hb[r], [&](std::size_t q) { return rows_equal(a, q, b, r); });
+        if (g == hash_groups::npos) continue;
+        ++out.overlapping_rows;
+        if (out.samples.size() < o.max_samples) out.samples.push_back({r, index.first(g)});
     }
     if (out.test_rows)
         out.share = static_cast<double>(out.overlapping_rows) / static_cast<double>(out.test_rows);

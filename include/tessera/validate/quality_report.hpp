@@ -22,7 +22,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -152,19 +151,13 @@ inline void check_quality_options(const quality_options& o) {
 inline void find_duplicates(const std::vector<const column*>& cols, std::size_t rows,
                             data_quality& out) {
     const auto h = row_hashes(cols, rows);
-    std::unordered_map<std::uint64_t, std::vector<std::size_t>> firsts;  // hash -> first rows
+    hash_groups table(rows);
     for (std::size_t r = 0; r < rows; ++r) {
-        auto& cands = firsts[h[r]];
-        bool dup = false;
-        for (const std::size_t f : cands)
-            if (rows_equal(cols, f, cols, r)) {
-                ++out.duplicate_rows;
-                if (out.duplicate_samples.size() < out.options.max_samples)
-                    out.duplicate_samples.push_back({r, f});
-                dup = true;
-                break;
-            }
-        if (!dup) cands.push_back(r);
+        const std::size_t g = table.insert(h[r], r, [&](std::size_t f) { return rows_equal(cols, f, cols, r); });
+        const std::size_t first = table.first(g);
+        if (first == r) continue;
+        ++out.duplicate_rows;
+        if (out.duplicate_samples.size() < out.options.max_samples) out.duplicate_samples.push_back({r, first});
     }
     out.duplicate_share = rows ? static_cast<double>(out.duplicate_rows) / static_cast<double>(rows)
                                : std::numeric_limits<double>::quiet_NaN();

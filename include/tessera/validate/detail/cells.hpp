@@ -16,9 +16,9 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <tessera/core/errors.hpp>
@@ -116,26 +116,37 @@ inline std::string text_at(const column& c, std::size_t r) {
 
 // ---- cell hashing and equality ------------------------------------------------
 
+// splitmix64's finaliser: a full-avalanche 64-bit mix.
+constexpr std::uint64_t mix64(std::uint64_t x) noexcept {
+    x += 0x9E3779B97F4A7C15ULL;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
 // Hashes cells of one column under the semantics above. Categorical labels
-// are hashed once per dictionary entry.
+// are hashed once per dictionary entry; the dtype is resolved once, not per row.
 class cell_hasher {
 public:
-    explicit cell_hasher(const column& c) : c_(&c) {
+    explicit cell_hasher(const column& c) : type_(c.type()), valid_(c.validity()), data_(c.data()) {
         if (c.type() == dtype::categorical)
             for (const auto& s : c.dictionary()) label_hash_.push_back(hash64(s.data(), s.size(), 0));
     }
-    std::uint64_t operator()(std::size_t r) const {
-        if (is_null(*c_, r)) return 0x6e756c6c6e756c6cULL;  // "nullnull"
+    std::uint64_t operator()(std::size_t r) const noexcept {
+        constexpr std::uint64_t null_hash = 0x6e756c6c6e756c6cULL;  // "nullnull"
+        if (!valid_.empty() && !valid_[r]) return null_hash;
         std::uint64_t bits = 0;
-        switch (c_->type()) {
+        switch (type_) {
             case dtype::float64: {
-                double v = c_->values<double>()[r];
-                if (v == 0.0) v = 0.0;
+                double v = static_cast<const double*>(data_)[r];
+                if (std::isnan(v)) return null_hash;
+                if (v == 0.0) v = 0.0;  // -0 hashes as 0
                 std::memcpy(&bits, &v, 8);
                 break;
             }
             case dtype::float32: {
-                float v = c_->values<float>()[r];
+                float v = static_cast<const float*>(data_)[r];
+                if (std::isnan(v)) return null_hash;
                 if (v == 0.0f) v = 0.0f;
                 std::uint32_t b;
                 std::memcpy(&b, &v, 4);
@@ -143,17 +154,66 @@ public:
                 break;
             }
             case dtype::int64:
-            case dtype::timestamp: bits = static_cast<std::uint64_t>(c_->values<std::int64_t>()[r]); break;
-            case dtype::boolean: bits = c_->values<bool>()[r] ? 1 : 2; break;
+            case dtype::timestamp: bits = static_cast<std::uint64_t>(static_cast<const std::int64_t*>(data_)[r]); break;
+            case dtype::boolean: bits = static_cast<const bool*>(data_)[r] ? 1 : 2; break;
             case dtype::categorical:
-                return label_hash_[static_cast<std::size_t>(c_->values<std::int32_t>()[r])];
+                return label_hash_[static_cast<std::size_t>(static_cast<const std::int32_t*>(data_)[r])];
         }
-        return hash64(&bits, 8, 0x9E3779B97F4A7C15ULL);
+        return mix64(bits);
     }
 
 private:
-    const column* c_;
+    dtype type_;
+    std::span<const std::uint8_t> valid_;
+    const void* data_;
     std::vector<std::uint64_t> label_hash_;
+};
+
+// An open-addressing table from a 64-bit hash to groups of equal items (each
+// group known by its first item): no allocation per item, equality confirmed
+// by the caller's predicate on every hash match.
+class hash_groups {
+public:
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+    explicit hash_groups(std::size_t max_groups) {
+        std::size_t cap = 16;
+        while (cap < 2 * max_groups) cap <<= 1;
+        slots_.assign(cap, npos);
+        mask_ = cap - 1;
+    }
+    // The group of an item with hash h equal (by `same(first item)`) to an
+    // existing group, or npos.
+    template <class Same>
+    std::size_t find(std::uint64_t h, Same&& same) const {
+        for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+            const std::size_t g = slots_[i];
+            if (g == npos) return npos;
+            if (hash_[g] == h && same(first_[g])) return g;
+        }
+    }
+    // The item's group, created (with `item` as its first) when new.
+    template <class Same>
+    std::size_t insert(std::uint64_t h, std::size_t item, Same&& same) {
+        std::size_t i = h & mask_;
+        for (;; i = (i + 1) & mask_) {
+            const std::size_t g = slots_[i];
+            if (g == npos) break;
+            if (hash_[g] == h && same(first_[g])) return g;
+        }
+        slots_[i] = first_.size();
+        first_.push_back(item);
+        hash_.push_back(h);
+        return first_.size() - 1;
+    }
+    std::size_t groups() const noexcept { return first_.size(); }
+    std::size_t first(std::size_t g) const noexcept { return first_[g]; }
+
+private:
+    std::vector<std::size_t> slots_;
+    std::size_t mask_ = 0;
+    std::vector<std::size_t> first_;
+    std::vector<std::uint64_t> hash_;
 };
 
 // Equal cells of two columns of the same dtype (possibly of different frames).
@@ -208,21 +268,10 @@ inline value_groups group_values(const column& c) {
         return g;
     }
     const cell_hasher h(c);
-    std::unordered_map<std::uint64_t, std::vector<std::size_t>> by_hash;  // hash -> group ids
+    hash_groups table(n);
     for (std::size_t r = 0; r < n; ++r) {
         if (is_null(c, r)) continue;
-        auto& ids = by_hash[h(r)];
-        std::size_t id = value_groups::npos;
-        for (const std::size_t cand : ids)
-            if (cells_equal(c, g.first_row[cand], c, r)) {
-                id = cand;
-                break;
-            }
-        if (id == value_groups::npos) {
-            id = g.count.size();
-            ids.push_back(id);
-        }
-        add(r, id);
+        add(r, table.insert(h(r), r, [&](std::size_t first) { return cells_equal(c, first, c, r); }));
     }
     return g;
 }
@@ -238,6 +287,7 @@ inline std::vector<std::uint64_t> row_hashes(const std::vector<const column*>& c
             h[r] ^= ch(r) + 0x9E3779B97F4A7C15ULL + (h[r] << 12) + (h[r] >> 4);
         }
     }
+    for (auto& x : h) x = mix64(x);
     return h;
 }
 inline bool rows_equal(const std::vector<const column*>& a, std::size_t ra,
