@@ -48,10 +48,10 @@ def cases():
     s_w = np.array([20.0, 12.0, 7.0, 4.0, 2.0] + [0.5] * 10)
     c = spectral(rng, 30, 80, s_w, rng.normal(0, 1, 80))
     yield "wide", np.float64, c, 5, 0, "full"
-    s_r = np.array([50.0, 30.0, 20.0, 12.0, 8.0] + list(0.05 * np.ones(40)))
-    d = spectral(rng, 300, 60, s_r, rng.normal(0, 2, 60))
+    s_r = np.array([50.0, 30.0, 20.0, 12.0, 8.0] + list(0.05 * np.ones(30)))
+    d = spectral(rng, 200, 40, s_r, rng.normal(0, 2, 40))
     yield "randomized_tall", np.float64, d, 5, 0, "full"
-    e = spectral(rng, 60, 300, s_r, rng.normal(0, 2, 300))
+    e = spectral(rng, 40, 200, s_r, rng.normal(0, 2, 200))
     yield "randomized_wide", np.float64, e, 5, 1, "full"
 
 
