@@ -59,6 +59,12 @@ double wasserstein_distance(const P& policy, std::span<const double> reference, 
                                                which == 0 ? reference.size() : current.size());
             }).w1;
 }
+template <class P>
+    requires exec::device_policy<P>
+double wasserstein_distance(const P&, std::span<const double>, std::span<const double>) {
+    TESSERA_CUDA_NOT_AVAILABLE(P);
+    return 0.0;
+}
 inline double wasserstein_distance(std::span<const double> reference, std::span<const double> current) {
     return wasserstein_distance(exec::par, reference, current);
 }
