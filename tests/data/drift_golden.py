@@ -186,6 +186,16 @@ def main():
                 used = "asymp"
             add("ks", alt, method, a, b, r.statistic, r.pvalue, used)
 
+    # ---- kstwo.sf over every branch of Simard-L'Ecuyer's selection -----------------
+    for n in (1, 2, 5, 20, 100, 140, 141, 500, 5000, 100000, 100001, 500000, 2000000):
+        xs = {0.4 / n, 0.75 / n, 1.0 / n, 1.5 / n, (n - 1.0) / n, 0.5, 0.7, 0.99}
+        for c in (0.3, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0, 3.0, 5.0):  # n x^2 = c^2
+            xs.add(c / math.sqrt(n))
+        for c in (0.5, 1.0, 1.39):  # n x^1.5 below and around 1.4
+            xs.add((c / n) ** (2.0 / 3.0))
+        for x in sorted(v for v in xs if 0 < v < 1):
+            lines.append("kstwo sf 0 %d %s %s" % (n, fmt(x), fmt(stats.kstwo.sf(x, n))))
+
     # ---- Wasserstein --------------------------------------------------------------
     for _ in range(40):
         n1, n2 = int(rng.integers(1, 3000)), int(rng.integers(1, 3000))

@@ -249,6 +249,29 @@ BOOST_AUTO_TEST_CASE(z_test_golden) {
 
 // ---- hand cases -----------------------------------------------------------------------
 
+// kstwo.sf(x, n) on a grid that reaches every algorithm scipy's _kolmogn picks
+// (Ruben-Gambino ends, Durbin matrix, Pomeranz, Pelz-Good, 2 * smirnov).
+BOOST_AUTO_TEST_CASE(kstwo_scipy_golden) {
+    std::ifstream in(std::string(TESSERA_TEST_DATA_DIR) + "/drift_golden.txt");
+    std::string line;
+    std::size_t n_cases = 0;
+    double worst = 0.0;
+    while (std::getline(in, line)) {
+        if (line.rfind("kstwo ", 0) != 0) continue;
+        std::istringstream is(line);
+        std::string test, variant, param, xs, ps;
+        std::int64_t n = 0;
+        is >> test >> variant >> param >> n >> xs >> ps;
+        const double got = drift::detail::kolmogn_sf(n, num(xs));
+        const double want = num(ps);
+        worst = std::max(worst, std::abs(got - want));
+        BOOST_CHECK_MESSAGE(close_abs(got, want, 1e-10), line << "\n  got " << got);
+        ++n_cases;
+    }
+    BOOST_CHECK_GT(n_cases, 100u);
+    BOOST_TEST_MESSAGE("kstwo cases: " << n_cases << ", worst absolute error " << worst);
+}
+
 BOOST_AUTO_TEST_CASE(ks_hand_cases) {
     const std::vector<double> x{1, 2, 3}, y{4, 5, 6};
     // every pooled value has F1 - F2 >= 0; D = 1; exact two-sided p = 2 / C(6, 3)
