@@ -78,6 +78,7 @@ public:
         bool normed = true;      // divide by max(std(reference), min_std)
         double min_std = 0.001;  // invariant: (0, inf); Evidently's floor
     };
+    static constexpr std::string_view name = "wasserstein";
     static constexpr score_kind kind = score_kind::distance;
     static constexpr double default_threshold = 0.1;
     static constexpr column_kinds accepts = column_kinds::numeric;
@@ -90,13 +91,14 @@ public:
     }
 
     const params& get_params() const noexcept { return p_; }
-    std::string_view name() const noexcept { return p_.normed ? "wasserstein_normed" : "wasserstein"; }
+    // test_result::method: "wasserstein_normed" or "wasserstein"
+    std::string_view method() const noexcept { return p_.normed ? "wasserstein_normed" : "wasserstein"; }
 
     template <exec::host_policy P>
     test_result compare(const P& policy, std::span<const double> reference, std::span<const double> current) const {
         double w = wasserstein_distance(policy, reference, current);
         if (p_.normed) w /= std::max(detail::finite_std(reference), p_.min_std);
-        return detail::make_result(name(), kind, w, std::numeric_limits<double>::quiet_NaN(), p_.threshold);
+        return detail::make_result(method(), kind, w, std::numeric_limits<double>::quiet_NaN(), p_.threshold);
     }
     test_result compare(std::span<const double> reference, std::span<const double> current) const {
         return compare(exec::par, reference, current);

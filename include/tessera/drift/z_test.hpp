@@ -72,7 +72,7 @@ public:
         return compare_counts(t.reference[pos], nr, t.current[pos], nc);
     }
     test_result compare(std::span<const double> reference, std::span<const double> current) const {
-        return compare(exec::seq, reference, current);
+        return compare(exec::par, reference, current);
     }
 
 private:
