@@ -161,7 +161,14 @@ inline void sort_values(std::vector<double>& v) {
     using K = std::uint64_t;
     constexpr unsigned low = 48;
     constexpr std::size_t buckets = std::size_t{1} << (64 - low);
-    std::vector<K> keys(n), out(n);
+    // Scratch kept per thread: fresh 8 MB buffers per column cost page faults
+    // and zero fills (~20% of a check of 1M-row columns). It holds 16 bytes per
+    // value of the largest column this thread sorted.
+    thread_local std::vector<K> keys, out;
+    if (keys.size() < n) {
+        keys.resize(n);
+        out.resize(n);
+    }
     std::vector<std::uint32_t> start(buckets + 1, 0);
     for (std::size_t i = 0; i < n; ++i) {
         keys[i] = kernels::detail::radix_key(v[i] + 0.0);
