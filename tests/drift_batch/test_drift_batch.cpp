@@ -302,6 +302,17 @@ BOOST_AUTO_TEST_CASE(ks_method_selection) {
     BOOST_CHECK(drift::ks_2samp(a, b).method == drift::ks_method::asymp);  // max(n) > 10000
     const auto c = random_normal(10000, 4, 0.0);
     BOOST_CHECK(drift::ks_2samp(c, b).method == drift::ks_method::exact);
+    // 30 vs 30 with D = 1/30: the exact series gives 1.0000000000000004, outside
+    // [0, 1], so scipy (and we) fall back to asymp, which gives p = 1
+    std::vector<double> s30(30), t30(30);
+    for (int i = 0; i < 30; ++i) {
+        s30[i] = i;
+        t30[i] = i + 0.5;
+    }
+    const auto f = drift::ks_2samp(exec::seq, s30, t30);
+    BOOST_CHECK(f.method == drift::ks_method::asymp);
+    BOOST_CHECK_EQUAL(f.statistic, 1.0 / 30.0);
+    BOOST_CHECK_EQUAL(f.p_value, 1.0);
     // one-sided 1000 vs 800: C(1800, 800) overflows, scipy falls back to asymp
     const auto d = random_normal(1000, 5, 0.0), e = random_normal(800, 6, 0.1);
     const auto r = drift::ks_2samp(exec::seq, d, e, drift::ks_alternative::greater, drift::ks_method::exact);
