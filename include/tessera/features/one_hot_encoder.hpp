@@ -141,7 +141,8 @@ public:
         const auto n = r.get<std::uint64_t>("column count");
         std::vector<column_state> cols;
         for (std::uint64_t i = 0; i < n; ++i) {
-            column_state c{fc::get_encoded(r, owner)};
+            column_state c;
+            static_cast<fc::encoded_column&>(c) = fc::get_encoded(r, owner);
             c.has_null = fc::get_enum(r, owner, "has_null", std::uint8_t{1}) == 1;
             c.counts = r.get_vector<std::int64_t>("counts");
             c.infrequent = r.get_vector<std::uint8_t>("infrequent");

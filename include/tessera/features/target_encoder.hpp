@@ -180,7 +180,8 @@ public:
         const auto n = r.get<std::uint64_t>("column count");
         std::vector<column_state> cols;
         for (std::uint64_t i = 0; i < n; ++i) {
-            column_state c{fc::get_encoded(r, owner)};
+            column_state c;
+            static_cast<fc::encoded_column&>(c) = fc::get_encoded(r, owner);
             c.has_null = fc::get_enum(r, owner, "has_null", std::uint8_t{1}) == 1;
             c.encodings = r.get_vector<double>("encodings");
             if (c.encodings.size() != c.categories.size() + (c.has_null ? 1 : 0))
@@ -263,7 +264,7 @@ public:
     // The same with explicit folds: folds[r] in [0, F) is row r's fold; every
     // fold must hold a row and leave a row outside it.
     template <exec::execution_policy P, class V>
-    std::pair<fitted, frame> fit_transform(const P& policy, const frame& X,
+    std::pair<fitted, frame> fit_transform(const P&, const frame& X,
                                            const xt::xtensor<V, 1>& y,
                                            std::span<const std::int32_t> folds) const {
         if constexpr (exec::device_policy<P>) {

@@ -163,10 +163,6 @@ concept pipe_operand = std::is_class_v<T> && !xt::is_xexpression<T>::value;
 // Recognisably a stage (for the usual matrix types), or a pipeline already.
 // Frame stages (features::one_hot_encoder, to_matrix, ...) count too, and so do
 // supervised transformers (features::target_encoder) for the usual label types.
-template <class T, class X>
-concept supervised_any = supervised_transformer<T, X, vector<float>> ||
-                         supervised_transformer<T, X, vector<double>> ||
-                         supervised_transformer<T, X, labels_class>;
 template <class T>
 concept known_stage = is_pipeline<T> || transformer<T, matrix<float>> ||
                       transformer<T, matrix<double>> || learner_any<T, matrix<float>> ||

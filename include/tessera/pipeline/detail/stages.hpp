@@ -54,11 +54,18 @@ concept supervised_transformer =
         { s.fit(exec::seq, x, y) } -> fitted_transformer<X>;
     } && !predictor<fitted_learner_t<S, X, Y>, X>;
 
+// A supervised transformer for some usual label type: recognised where no
+// labels reach it (fit called without y), to say so.
+template <class S, class X>
+concept supervised_any = supervised_transformer<S, X, vector<float>> ||
+                         supervised_transformer<S, X, vector<double>> ||
+                         supervised_transformer<S, X, labels_class>;
+
 template <class F, class X>
 using transform_t = std::remove_cvref_t<decltype(std::declval<const F&>().transform(
     exec::seq, std::declval<const X&>()))>;
 
-enum class kind { transformer, supervised, learner, misplaced_learner, neither };
+enum class kind { transformer, supervised, unlabelled_supervised, learner, misplaced_learner, neither };
 
 template <bool Last, class Y, class X, class S>
 consteval kind classify() {
@@ -70,6 +77,8 @@ consteval kind classify() {
         return kind::transformer;
     else if constexpr (learner_any<S, X> || (has_labels<Y> && learner<S, X, Y>))
         return kind::misplaced_learner;
+    else if constexpr (!has_labels<Y> && supervised_any<S, X>)
+        return kind::unlabelled_supervised;
     else
         return kind::neither;
 }
@@ -83,6 +92,7 @@ enum class problem {
     needs_labels,      // final learner, but fit(policy, X) had no y
     labels_rejected,   // final learner whose fit does not take this y type
     no_learner,        // fit(policy, X, y) on a pipeline of transformers
+    supervised_needs_labels,  // a supervised transformer, but fit(policy, X) had no y
 };
 
 template <class... F>
@@ -172,6 +182,13 @@ struct step<kind::misplaced_learner, I, Y, X, S, Rest...> {
 };
 
 template <std::size_t I, class Y, class X, class S, class... Rest>
+struct step<kind::unlabelled_supervised, I, Y, X, S, Rest...> {
+    static constexpr problem what = problem::supervised_needs_labels;
+    static constexpr std::size_t stage = I + 1;
+    using fitted = type_list<>;
+};
+
+template <std::size_t I, class Y, class X, class S, class... Rest>
 struct step<kind::neither, I, Y, X, S, Rest...> {
     static constexpr problem what = problem::neither;
     static constexpr std::size_t stage = I + 1;
@@ -192,6 +209,10 @@ struct step<kind::neither, I, Y, X, S, Rest...> {
                   "tessera::pipeline: stage " #N                                             \
                   " is a second learner; a pipeline holds at most one learner, and it must " \
                   "be the final stage");                                                      \
+    static_assert(!(What == problem::supervised_needs_labels && Stage == N),                  \
+                  "tessera::pipeline: stage " #N                                             \
+                  " is a supervised transformer (its fit needs y, like target_encoder): "    \
+                  "call fit(policy, X, y) on a pipeline that ends in a learner");             \
     static_assert(!(What == problem::labels_rejected && Stage == N),                          \
                   "tessera::pipeline: stage " #N                                             \
                   " is the final learner, but its fit(policy, X, y) does not accept this "   \
