@@ -30,8 +30,9 @@
 
 namespace tessera::features {
 
-class maxabs_scaler_fitted {
+class maxabs_scaler_fitted : public detail::fitted_scaler<maxabs_scaler_fitted> {
 public:
+    static constexpr std::string_view owner = "maxabs_scaler";
     static constexpr std::string_view type_tag = "tessera.features.maxabs_scaler";
     static constexpr std::uint32_t payload_version = 1;
 
@@ -63,35 +64,15 @@ public:
     std::int64_t n_samples_seen() const noexcept { return n_seen_; }
     std::size_t n_features_in() const noexcept { return scale_.size(); }
 
-    // x / scale per feature in T; NaN stays NaN.
-    template <exec::execution_policy P, std::floating_point T>
-    matrix<T> transform(const P& policy, const matrix<T>& X) const {
-        if constexpr (exec::device_policy<P>) {
-            return transform_on_device(policy, *this, X);
-        } else {
-            detail::check_columns("maxabs_scaler::transform", X.shape()[1], n_features_in());
-            return detail::affine<detail::standardize_op>(policy, X, zeros(), scale_);
-        }
+    // transform: x / scale per feature in T; NaN stays NaN.
+    template <class P, class T>
+    matrix<T> host_transform(const P& policy, const matrix<T>& X) const {
+        return detail::affine<detail::standardize_op>(policy, X, zeros(), scale_);
     }
-    template <std::floating_point T>
-    matrix<T> transform(const matrix<T>& X) const {
-        return transform(exec::par, X);
-    }
-
-    // x * scale per feature in T.
-    template <exec::execution_policy P, std::floating_point T>
-    matrix<T> inverse_transform(const P& policy, const matrix<T>& X) const {
-        if constexpr (exec::device_policy<P>) {
-            return inverse_transform_on_device(policy, *this, X);
-        } else {
-            detail::check_columns("maxabs_scaler::inverse_transform", X.shape()[1],
-                                  n_features_in());
-            return detail::affine<detail::unstandardize_op>(policy, X, zeros(), scale_);
-        }
-    }
-    template <std::floating_point T>
-    matrix<T> inverse_transform(const matrix<T>& X) const {
-        return inverse_transform(exec::par, X);
+    // inverse_transform: x * scale per feature in T.
+    template <class P, class T>
+    matrix<T> host_inverse(const P& policy, const matrix<T>& X) const {
+        return detail::affine<detail::unstandardize_op>(policy, X, zeros(), scale_);
     }
 
     void save(io::writer& w) const {

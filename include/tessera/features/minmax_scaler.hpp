@@ -33,8 +33,9 @@
 
 namespace tessera::features {
 
-class minmax_scaler_fitted {
+class minmax_scaler_fitted : public detail::fitted_scaler<minmax_scaler_fitted> {
 public:
+    static constexpr std::string_view owner = "minmax_scaler";
     static constexpr std::string_view type_tag = "tessera.features.minmax_scaler";
     static constexpr std::uint32_t payload_version = 1;
 
@@ -84,39 +85,18 @@ public:
     std::pair<double, double> feature_range() const noexcept { return range_; }
     bool clip() const noexcept { return clip_; }
 
-    // x * scale + min per feature in T, then clipped if `clip`; NaN stays NaN.
-    template <exec::execution_policy P, std::floating_point T>
-    matrix<T> transform(const P& policy, const matrix<T>& X) const {
-        if constexpr (exec::device_policy<P>) {
-            return transform_on_device(policy, *this, X);
-        } else {
-            detail::check_columns("minmax_scaler::transform", X.shape()[1], n_features_in());
-            matrix<T> Y = detail::affine<detail::unstandardize_op>(policy, X, min_, scale_);
-            if (clip_)
-                detail::clip(policy, Y, static_cast<T>(range_.first),
-                             static_cast<T>(range_.second));
-            return Y;
-        }
+    // transform: x * scale + min per feature in T, then clipped if `clip`; NaN stays NaN.
+    template <class P, class T>
+    matrix<T> host_transform(const P& policy, const matrix<T>& X) const {
+        matrix<T> Y = detail::affine<detail::unstandardize_op>(policy, X, min_, scale_);
+        if (clip_)
+            detail::clip(policy, Y, static_cast<T>(range_.first), static_cast<T>(range_.second));
+        return Y;
     }
-    template <std::floating_point T>
-    matrix<T> transform(const matrix<T>& X) const {
-        return transform(exec::par, X);
-    }
-
-    // (x - min) / scale per feature in T.
-    template <exec::execution_policy P, std::floating_point T>
-    matrix<T> inverse_transform(const P& policy, const matrix<T>& X) const {
-        if constexpr (exec::device_policy<P>) {
-            return inverse_transform_on_device(policy, *this, X);
-        } else {
-            detail::check_columns("minmax_scaler::inverse_transform", X.shape()[1],
-                                  n_features_in());
-            return detail::affine<detail::standardize_op>(policy, X, min_, scale_);
-        }
-    }
-    template <std::floating_point T>
-    matrix<T> inverse_transform(const matrix<T>& X) const {
-        return inverse_transform(exec::par, X);
+    // inverse_transform: (x - min) / scale per feature in T.
+    template <class P, class T>
+    matrix<T> host_inverse(const P& policy, const matrix<T>& X) const {
+        return detail::affine<detail::standardize_op>(policy, X, min_, scale_);
     }
 
     void save(io::writer& w) const {

@@ -33,8 +33,9 @@
 
 namespace tessera::features {
 
-class robust_scaler_fitted {
+class robust_scaler_fitted : public detail::fitted_scaler<robust_scaler_fitted> {
 public:
+    static constexpr std::string_view owner = "robust_scaler";
     static constexpr std::string_view type_tag = "tessera.features.robust_scaler";
     static constexpr std::uint32_t payload_version = 1;
 
@@ -75,37 +76,15 @@ public:
     bool with_centering() const noexcept { return with_centering_; }
     bool with_scaling() const noexcept { return with_scaling_; }
 
-    // (x - center) / scale per feature in T; a disabled step is skipped.
-    template <exec::execution_policy P, std::floating_point T>
-    matrix<T> transform(const P& policy, const matrix<T>& X) const {
-        if constexpr (exec::device_policy<P>) {
-            return transform_on_device(policy, *this, X);
-        } else {
-            detail::check_columns("robust_scaler::transform", X.shape()[1], n_features_in());
-            return detail::affine<detail::standardize_op>(policy, X, used_center(),
-                                                          used_scale());
-        }
+    // transform: (x - center) / scale per feature in T; a disabled step is skipped.
+    template <class P, class T>
+    matrix<T> host_transform(const P& policy, const matrix<T>& X) const {
+        return detail::affine<detail::standardize_op>(policy, X, used_center(), used_scale());
     }
-    template <std::floating_point T>
-    matrix<T> transform(const matrix<T>& X) const {
-        return transform(exec::par, X);
-    }
-
-    // x * scale + center per feature in T.
-    template <exec::execution_policy P, std::floating_point T>
-    matrix<T> inverse_transform(const P& policy, const matrix<T>& X) const {
-        if constexpr (exec::device_policy<P>) {
-            return inverse_transform_on_device(policy, *this, X);
-        } else {
-            detail::check_columns("robust_scaler::inverse_transform", X.shape()[1],
-                                  n_features_in());
-            return detail::affine<detail::unstandardize_op>(policy, X, used_center(),
-                                                            used_scale());
-        }
-    }
-    template <std::floating_point T>
-    matrix<T> inverse_transform(const matrix<T>& X) const {
-        return inverse_transform(exec::par, X);
+    // inverse_transform: x * scale + center per feature in T.
+    template <class P, class T>
+    matrix<T> host_inverse(const P& policy, const matrix<T>& X) const {
+        return detail::affine<detail::unstandardize_op>(policy, X, used_center(), used_scale());
     }
 
     // The statistics transform applies: center or 0, scale or 1.

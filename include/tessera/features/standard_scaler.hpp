@@ -235,6 +235,16 @@ inline std::size_t rows_per_chunk(std::size_t grain, std::size_t cols) noexcept 
     return per ? per : 1;
 }
 
+// shape_error unless X has at least one row and one column.
+inline void check_fit_shape(std::string_view where, std::size_t rows, std::size_t cols) {
+    if (rows == 0)
+        throw shape_error(tessera::detail::concat(where, ": X has 0 rows (shape 0 x ", cols,
+                                                  "); need at least 1 sample"));
+    if (cols == 0)
+        throw shape_error(tessera::detail::concat(where, ": X has 0 columns (shape ", rows,
+                                                  " x 0); need at least 1 feature"));
+}
+
 // ---- fit: per-column moments on each backend --------------------------------
 
 template <class T>
@@ -497,15 +507,7 @@ public:
     // 0 rows or 0 columns. Both parameters are booleans, so every value is valid.
     template <exec::execution_policy P, std::floating_point T>
     fitted fit(const P& policy, const matrix<T>& X) const {
-        const std::size_t rows = X.shape()[0], cols = X.shape()[1];
-        if (rows == 0)
-            throw shape_error(tessera::detail::concat(
-                "standard_scaler::fit: X has 0 rows (shape 0 x ", cols,
-                "); need at least 1 sample"));
-        if (cols == 0)
-            throw shape_error(tessera::detail::concat(
-                "standard_scaler::fit: X has 0 columns (shape ", rows,
-                " x 0); need at least 1 feature"));
+        detail::check_fit_shape("standard_scaler::fit", X.shape()[0], X.shape()[1]);
         if constexpr (exec::device_policy<P>)
             return fit_on_device(policy, *this, X);  // <tessera/cuda/features.cuh>
         else

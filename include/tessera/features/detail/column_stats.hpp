@@ -28,16 +28,7 @@
 
 namespace tessera::features::detail {
 
-// ---- input checks -----------------------------------------------------------------
-
-inline void check_fit_shape(std::string_view where, std::size_t rows, std::size_t cols) {
-    if (rows == 0)
-        throw shape_error(tessera::detail::concat(where, ": X has 0 rows (shape 0 x ", cols,
-                                                  "); need at least 1 sample"));
-    if (cols == 0)
-        throw shape_error(tessera::detail::concat(where, ": X has 0 columns (shape ", rows,
-                                                  " x 0); need at least 1 feature"));
-}
+// ---- input checks (check_fit_shape: standard_scaler.hpp) ---------------------------
 
 inline void check_columns(std::string_view where, std::size_t cols, std::size_t fitted) {
     if (cols != fitted)

@@ -15,6 +15,7 @@
 #include <tessera/exec/parallel.hpp>
 #include <tessera/exec/policy.hpp>
 #include <tessera/features/detail/column_stats.hpp>
+#include <tessera/features/detail/device_hook.hpp>
 #include <tessera/features/standard_scaler.hpp>
 
 namespace tessera::features::detail {
@@ -55,6 +56,50 @@ void clip(const P& policy, matrix<T>& Y, T lo, T hi) {
     else
         body(0, Y.size());
 }
+
+// The public transform / inverse_transform of a fitted scaler (with and without
+// a policy): exec::cuda goes to the CUDA overloads (device_hook.hpp), the host
+// policies check the column count and call Derived's host_transform /
+// host_inverse. Derived::owner names it in messages.
+template <class Derived>
+class fitted_scaler {
+public:
+    template <exec::execution_policy P, std::floating_point T>
+    matrix<T> transform(const P& policy, const matrix<T>& X) const {
+        if constexpr (exec::device_policy<P>) {
+            return transform_on_device(policy, self(), X);
+        } else {
+            check(X, "::transform");
+            return self().host_transform(policy, X);
+        }
+    }
+    template <std::floating_point T>
+    matrix<T> transform(const matrix<T>& X) const {
+        return transform(exec::par, X);
+    }
+
+    template <exec::execution_policy P, std::floating_point T>
+    matrix<T> inverse_transform(const P& policy, const matrix<T>& X) const {
+        if constexpr (exec::device_policy<P>) {
+            return inverse_transform_on_device(policy, self(), X);
+        } else {
+            check(X, "::inverse_transform");
+            return self().host_inverse(policy, X);
+        }
+    }
+    template <std::floating_point T>
+    matrix<T> inverse_transform(const matrix<T>& X) const {
+        return inverse_transform(exec::par, X);
+    }
+
+private:
+    const Derived& self() const noexcept { return static_cast<const Derived&>(*this); }
+    template <class T>
+    void check(const matrix<T>& X, std::string_view fn) const {
+        check_columns(tessera::detail::concat(Derived::owner, fn), X.shape()[1],
+                      self().n_features_in());
+    }
+};
 
 // ---- model-file helpers ------------------------------------------------------------
 
