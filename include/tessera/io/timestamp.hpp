@@ -140,7 +140,11 @@ constexpr bool try_parse_timestamp(std::string_view s, std::int64_t& out) noexce
     }
     const std::int64_t days = days_from_civil(static_cast<std::int64_t>(y), mo, d);
     // |days| <= ~3.7e6, so the seconds fit easily; the nanoseconds may not.
-    const std::int64_t secs = days * 86400 + hh * 3600 + mi * 60 + ss - offset_s;
+    std::int64_t secs = days * 86400 + hh * 3600 + mi * 60 + ss - offset_s;
+    if (secs < 0 && frac > 0) {  // so the product stays in range down to INT64_MIN + 1
+        secs += 1;
+        frac -= ns_per_s;
+    }
     std::int64_t ns = 0;
     if (__builtin_mul_overflow(secs, ns_per_s, &ns) || __builtin_add_overflow(ns, frac, &ns))
         return false;

@@ -152,6 +152,7 @@ public:
     chunk_result parse(const char* start, const char* limit, const char* end, Release&& release) {
         chunk_result r;
         r.start = start;
+        end_ = end;
         r.cols.resize(n_);
         grow(r, static_cast<std::size_t>(static_cast<double>(limit - start) /
                                              cx_.bytes_per_record * 1.1 + 16));
@@ -244,7 +245,9 @@ private:
         }
         bool ok = false;
         switch (spec.type) {
-            case dtype::float64: ok = parse_float(v, cb.f64[at]); break;
+            case dtype::float64:
+                ok = parse_float(v, cb.f64[at], f.escaped ? nullptr : end_);
+                break;
             case dtype::float32: ok = parse_float(v, cb.f32[at]); break;
             case dtype::int64: ok = parse_int64(v, cb.i64[at]); break;
             case dtype::timestamp: ok = parse_time(v, cb.i64[at]); break;
@@ -393,6 +396,7 @@ private:
     std::vector<std::string_view> labels_pending_;
     std::vector<std::size_t> categorical_;
     std::size_t rows_ = 0, cap_ = 0;
+    const char* end_ = nullptr;  // the input's end: values may be read in 8-byte words up to it
     bool fast_newline_ = false;  // the last fast record ended with a line break
 };
 

@@ -176,25 +176,36 @@ struct parity_scan {
     const char* after_lf[2] = {nullptr, nullptr};  // [parity at the LF]
 };
 
+// Quotes in [b, e), counted with memchr (fast when there are few).
+inline std::size_t count_quotes(const char* b, const char* e, char quote) noexcept {
+    std::size_t n = 0;
+    while (b < e) {
+        const void* q = std::memchr(b, quote, static_cast<std::size_t>(e - b));
+        if (!q) break;
+        ++n;
+        b = static_cast<const char*>(q) + 1;
+    }
+    return n;
+}
+
 inline parity_scan scan_parity(const char* b, const char* e, char quote) {
     parity_scan r;
     std::size_t q = 0;
-    for (const char* p = b; p < e; ++p) {
-        const char c = *p;
-        q += (c == quote);
-        if (c == '\n') {
-            const auto par = q & 1;
-            if (!r.after_lf[par]) {
-                r.after_lf[par] = p + 1;
-                if (r.after_lf[par ^ 1]) {
-                    // Both found: only the count is still needed.
-                    for (++p; p < e; ++p) q += (*p == quote);
-                    break;
-                }
-            }
+    const char* p = b;
+    // Line by line until an LF at each parity is found (in a file without
+    // quotes the odd one never is, and the whole range is walked by memchr).
+    while (p < e && !(r.after_lf[0] && r.after_lf[1])) {
+        const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(e - p));
+        const char* lf = nl ? static_cast<const char*>(nl) : e;
+        q += count_quotes(p, lf, quote);
+        if (!nl) {
+            p = e;
+            break;
         }
+        if (!r.after_lf[q & 1]) r.after_lf[q & 1] = lf + 1;
+        p = lf + 1;
     }
-    r.quotes = q;
+    r.quotes = q + count_quotes(p, e, quote);
     return r;
 }
 

@@ -5,9 +5,12 @@
 // quoting of offending text in error messages.
 #pragma once
 
+#include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -61,15 +64,43 @@ inline bool parse_int64(std::string_view s, std::int64_t& out) noexcept {
     return r.ec == std::errc{} && r.ptr == s.data() + s.size();
 }
 
+// The tail both fast paths share: an optional exponent ([eE][+-]digits, at
+// most 4 digits) that must end the text, then m * 10^exp10 when Clinger's
+// condition holds (m <= 2^53, |exp10| <= 22: both exact, one rounding).
+inline bool finish_decimal(const char* p, const char* e, std::uint64_t m, int exp10, bool neg,
+                           double& out) noexcept {
+    static constexpr double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        ++p;
+        bool eneg = false;
+        if (p < e && (*p == '-' || *p == '+')) eneg = *p++ == '-';
+        int x = 0, xd = 0;
+        for (; p < e && static_cast<unsigned>(*p - '0') < 10; ++p) {
+            if (++xd > 4) return false;
+            x = x * 10 + (*p - '0');
+        }
+        if (xd == 0) return false;
+        exp10 += eneg ? -x : x;
+    }
+    if (p != e) return false;
+    double d = 0.0;
+    if (m != 0) {
+        if (m > (std::uint64_t{1} << 53) || exp10 < -22 || exp10 > 22) return false;
+        d = static_cast<double>(m);
+        d = exp10 < 0 ? d / pow10[-exp10] : d * pow10[exp10];
+    }
+    out = neg ? -d : d;
+    return true;
+}
+
 // Clinger's fast path: a decimal with at most 19 significant digits and a
 // power of ten in [-22, 22] is m * 10^e (or m / 10^-e) with m < 2^53 exact, so
 // one IEEE operation gives the correctly rounded double, the same bits as
 // from_chars. Returns false when the text is not such a number (from_chars
 // then decides).
 inline bool fast_double(const char* p, const char* e, double& out) noexcept {
-    static constexpr double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     bool neg = false;
     if (p < e && (*p == '-' || *p == '+')) neg = *p++ == '-';
     std::uint64_t m = 0;
@@ -91,36 +122,66 @@ inline bool fast_double(const char* p, const char* e, double& out) noexcept {
         }
     }
     if (!any) return false;
-    if (p < e && (*p == 'e' || *p == 'E')) {
-        ++p;
-        bool eneg = false;
-        if (p < e && (*p == '-' || *p == '+')) eneg = *p++ == '-';
-        int x = 0, xd = 0;
-        for (; p < e && static_cast<unsigned>(*p - '0') < 10; ++p) {
-            if (++xd > 4) return false;
-            x = x * 10 + (*p - '0');
-        }
-        if (xd == 0) return false;
-        exp10 += eneg ? -x : x;
-    }
-    if (p != e) return false;
-    double d;
-    if (m == 0) {
-        d = 0.0;
-    } else {
-        if (m > (std::uint64_t{1} << 53) || exp10 < -22 || exp10 > 22) return false;
-        d = static_cast<double>(m);
-        d = exp10 < 0 ? d / pow10[-exp10] : d * pow10[exp10];
-    }
-    out = neg ? -d : d;
-    return true;
+    return finish_decimal(p, e, m, exp10, neg, out);
 }
 
+// SWAR digit runs (little-endian loads): the number of leading ASCII digits in
+// 8 bytes, and their value. Zero bytes are treated like '0', so a run of n < 8
+// digits shifted to the top of the word reads as that n-digit number.
+inline unsigned leading_digits8(std::uint64_t w) noexcept {
+    const std::uint64_t hi = (w & 0xF0F0F0F0F0F0F0F0) ^ 0x3030303030303030;
+    // A byte >= 0xFA carries into the next (later) byte, but it is not a digit,
+    // so the run before it is counted right.
+    const std::uint64_t lo = ((w + 0x0606060606060606) & 0xF0F0F0F0F0F0F0F0) ^ 0x3030303030303030;
+    const std::uint64_t bad = hi | lo;
+    return bad ? static_cast<unsigned>(__builtin_ctzll(bad)) / 8 : 8;
+}
+inline std::uint64_t digits_value8(std::uint64_t w, unsigned n) noexcept {
+    w = n == 0 ? 0 : (w << (8 * (8 - n))) & 0x0F0F0F0F0F0F0F0F;
+    w = w * 10 + (w >> 8);
+    w = ((w & 0x000000FF000000FF) * 0x000F424000000064 +
+         ((w >> 16) & 0x000000FF000000FF) * 0x0000271000000001) >> 32;
+    return w;
+}
+
+// fast_double for the common short decimal ("-0.5984036", "12.5e3"): the
+// integer and fraction digits are read 8 bytes at a time. `safe` is how far
+// reading is allowed (the input buffer's end); false = use fast_double.
+inline bool fast_double_swar(const char* p, const char* e, const char* safe, double& out) noexcept {
+    static_assert(std::endian::native == std::endian::little);
+    static constexpr std::uint64_t ipow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+    const bool neg = p < e && *p == '-';
+    p += (p < e && (*p == '-' || *p == '+'));
+    if (safe - p < 16 || e - p > 16) return false;
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    const unsigned ni = std::min<unsigned>(leading_digits8(w), static_cast<unsigned>(e - p));
+    if (ni == 8) return false;
+    std::uint64_t m = digits_value8(w, ni);
+    p += ni;
+    int exp10 = 0;
+    unsigned nf = 0;
+    if (p < e && *p == '.') {
+        ++p;
+        std::memcpy(&w, p, 8);
+        nf = std::min<unsigned>(leading_digits8(w), static_cast<unsigned>(e - p));
+        if (nf == 8) return false;
+        m = m * ipow10[nf] + digits_value8(w, nf);
+        p += nf;
+        exp10 = -static_cast<int>(nf);
+    }
+    if (ni + nf == 0) return false;
+    return finish_decimal(p, e, m, exp10, neg, out);
+}
+
+// `safe`: how far past the text bytes may be read (nullptr: not at all).
 template <class F>
-inline bool parse_float(std::string_view s, F& out) noexcept {
+inline bool parse_float(std::string_view s, F& out, const char* safe = nullptr) noexcept {
     s = trim(s);
-    if constexpr (std::is_same_v<F, double>)
+    if constexpr (std::is_same_v<F, double>) {
+        if (safe && fast_double_swar(s.data(), s.data() + s.size(), safe, out)) return true;
         if (fast_double(s.data(), s.data() + s.size(), out)) return true;
+    }
     s = drop_plus(s);
     if (s.empty()) return false;
     const auto r = std::from_chars(s.data(), s.data() + s.size(), out);

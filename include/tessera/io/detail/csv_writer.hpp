@@ -2,7 +2,7 @@
 // std::to_chars' shortest form that reads back to the same bits; timestamps
 // io::format_timestamp; a field is quoted when it must be for read_csv to give
 // back the same text (delimiter, quote, CR or LF inside, empty, or equal to a
-// default null token or the null token written).
+// default null token or the null token written, or starting with a UTF-8 BOM).
 #pragma once
 
 #include <charconv>
@@ -25,7 +25,8 @@ using tessera::detail::concat;
 namespace tessera::io::detail::csv {
 
 inline void put_text(std::string& out, std::string_view s, const csv_write_options& o) {
-    bool quote = s.empty() || s == o.null_token;
+    // A leading byte-order mark would be stripped by the reader at file start.
+    bool quote = s.empty() || s == o.null_token || s.starts_with("\xEF\xBB\xBF");
     for (const std::string_view t : {"NA", "N/A", "null", "NaN"}) quote = quote || s == t;
     for (const char c : s)
         if (c == o.delimiter || c == o.quote || c == '\n' || c == '\r') {
