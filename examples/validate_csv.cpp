@@ -12,6 +12,7 @@
 //   ./build/examples/validate_csv examples/data/customers.csv --target churned
 #include <cstdlib>
 #include <exception>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -80,8 +81,12 @@ int main(int argc, char** argv) {
                 verdict.checks.push_back(std::move(c));
             }
         }
-        const std::string page = q.to_html("Data quality: " + input, &verdict);
-        io::detail::write_file_atomically(page, html);
+        std::ofstream out(html, std::ios::binary);
+        out << q.to_html("Data quality: " + input, &verdict);
+        if (!out.flush()) {
+            std::cerr << "validate_csv: cannot write '" << html << "'\n";
+            return 2;
+        }
         std::cout << verdict.summary("quality gate") << "\nHTML report: " << html << '\n';
         return verdict.passed() ? 0 : 1;
     } catch (const tessera::error& e) {

@@ -7,6 +7,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <vector>
@@ -207,6 +210,14 @@ BOOST_AUTO_TEST_CASE(page_is_self_contained) {
     // Nothing to fetch: no scripts, links, images or URLs other than the SVG namespace.
     for (std::string_view bad : {"<script", "<link", "<img", "src=", "@import", "url("})
         BOOST_TEST(!has(s, bad), bad);
+    // save writes the page (through a temporary file) and reports failure.
+    const auto path = std::filesystem::temp_directory_path() / "tessera_test_page.html";
+    p.save(path);
+    std::ifstream in(path, std::ios::binary);
+    const std::string back((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    BOOST_TEST(back == s);
+    std::filesystem::remove(path);
+    BOOST_CHECK_THROW(p.save("/nonexistent-dir/x/page.html"), io_error);
     std::string no_ns = s;
     for (std::size_t i; (i = no_ns.find("xmlns=\"http://www.w3.org/2000/svg\"")) != std::string::npos;)
         no_ns.erase(i, 34);

@@ -23,6 +23,8 @@
 #include <cstdio>
 #include <cstddef>
 #include <filesystem>
+#include <fstream>
+#include <system_error>
 #include <optional>
 #include <span>
 #include <string>
@@ -30,7 +32,6 @@
 #include <vector>
 
 #include <tessera/core/errors.hpp>
-#include <tessera/io/model_file.hpp>
 
 namespace tessera::io::html {
 
@@ -407,9 +408,28 @@ public:
         s += "</main>\n</body>\n</html>\n";
         return s;
     }
-    // Written atomically (temporary file + rename); io_error on failure.
+    // Written to "<path>.tmp" and renamed over `path`, so a reader never sees
+    // half a page; io_error on failure. (Not io/model_file.hpp's writer: that
+    // pulls the serializer and xtensor into every report.)
     void save(const std::filesystem::path& path) const {
-        io::detail::write_file_atomically(str(), path);
+        std::filesystem::path tmp = path;
+        tmp += ".tmp";
+        {
+            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+            const std::string s = str();
+            out.write(s.data(), static_cast<std::streamsize>(s.size()));
+            out.flush();
+            if (!out)
+                throw io_error(tessera::detail::concat("io::html::page::save: cannot write '",
+                                                       tmp.string(), "'"));
+        }
+        std::error_code ec;
+        std::filesystem::rename(tmp, path, ec);
+        if (ec) {
+            std::filesystem::remove(tmp, ec);
+            throw io_error(tessera::detail::concat("io::html::page::save: cannot rename '", tmp.string(),
+                                                   "' to '", path.string(), "'"));
+        }
     }
 
 private:
