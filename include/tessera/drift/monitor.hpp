@@ -420,7 +420,8 @@ private:
     }
 
     // Shares per category (with an "(unseen)" slot when the current holds
-    // values the reference never did) or per bin (outer edges -inf / +inf).
+    // values the reference never did) or per bin (outer edges -inf / +inf for
+    // the overflow bins, drawn only when the current batch reaches them).
     static void picture(const detail::monitor::profile& p, const detail::monitor::counted& c,
                         column_drift& out) {
         if (p.has_categories()) {
@@ -441,6 +442,17 @@ private:
             out.edges.push_back(inf);
             out.reference_share = detail::monitor::shares(p.bin_counts);
             out.current_share = detail::monitor::shares(c.bin_counts);
+            // An overflow bin neither side reaches is not drawn.
+            if (out.current_share.back() == 0) {
+                out.edges.pop_back();
+                out.reference_share.pop_back();
+                out.current_share.pop_back();
+            }
+            if (out.current_share.front() == 0) {
+                out.edges.erase(out.edges.begin());
+                out.reference_share.erase(out.reference_share.begin());
+                out.current_share.erase(out.current_share.begin());
+            }
         }
     }
 

@@ -98,9 +98,13 @@ struct drift_report {
 
     std::string to_text() const;
     std::string to_json(int indent = 2) const;
-    std::string to_html(std::string title = "Data drift report") const;
+    std::string to_html(std::string title = "Data drift report") const { return html_page(std::move(title)).str(); }
+    // Written to "<path>.tmp" and renamed (io::html::page::save); io_error on failure.
     void save_html(const std::filesystem::path& path,
-                   std::string title = "Data drift report") const;
+                   std::string title = "Data drift report") const {
+        html_page(std::move(title)).save(path);
+    }
+    io::html::page html_page(std::string title = "Data drift report") const;
 };
 
 namespace detail::report {
@@ -208,7 +212,7 @@ inline std::string drift_report::to_json(int indent) const {
     return j.str();
 }
 
-inline std::string drift_report::to_html(std::string title) const {
+inline io::html::page drift_report::html_page(std::string title) const {
     namespace r = detail::report;
     io::html::page p(std::move(title),
                      tessera::detail::concat("reference rows ", reference_rows, ", current rows ",
@@ -244,11 +248,7 @@ inline std::string drift_report::to_html(std::string title) const {
                   ? io::html::grouped_bars(c.categories, c.reference_share, c.current_share, o)
                   : io::html::histogram(c.edges, c.reference_share, c.current_share, o));
     }
-    return p.str();
-}
-
-inline void drift_report::save_html(const std::filesystem::path& path, std::string title) const {
-    io::detail::write_file_atomically(to_html(std::move(title)), path);
+    return p;
 }
 
 }  // namespace tessera::drift
