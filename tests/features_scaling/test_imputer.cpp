@@ -167,6 +167,12 @@ BOOST_AUTO_TEST_CASE(save_load_round_trip) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_input) {
+    matrix<double> I = {{1.0, 2.0}, {NaN, std::numeric_limits<double>::infinity()}};
+    for (const impute s : strategies)
+        BOOST_TEST(contains(message_of<data_error>([&] {
+                                (void)features::simple_imputer{{.strategy = s}}.fit(I);
+                            }),
+                            "'x1' at row 1"));
     const auto X = random_matrix<double>(5, 3, 3, 0.2);
     const auto m = message_of<config_error>([&] {
         (void)features::simple_imputer{{.strategy = impute::constant, .fill_value = NaN}}.fit(X);

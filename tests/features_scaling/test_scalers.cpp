@@ -308,6 +308,26 @@ BOOST_AUTO_TEST_CASE(parameters_are_config_errors_naming_the_field) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(infinity_is_a_data_error_naming_column_and_row) {
+    // scikit-learn: "Input X contains infinity"; NaN is fine, ±inf is not.
+    for (const double inf : {std::numeric_limits<double>::infinity(),
+                             -std::numeric_limits<double>::infinity()}) {
+        matrix<double> X = {{1.0, 2.0}, {NaN, 3.0}, {4.0, inf}, {5.0, 6.0}};
+        const auto expect = [&](auto&& fit) {
+            try {
+                fit();
+                BOOST_ERROR("no data_error");
+            } catch (const data_error& e) {
+                BOOST_TEST(contains(e.what(), "'x1'"));
+                BOOST_TEST(contains(e.what(), "row 2"));
+            }
+        };
+        expect([&] { (void)features::minmax_scaler{}.fit(exec::simd, X); });
+        expect([&] { (void)features::maxabs_scaler{}.fit(exec::par, X); });
+        expect([&] { (void)features::robust_scaler{}.fit(exec::seq, X); });
+    }
+}
+
 BOOST_AUTO_TEST_CASE(shapes) {
     const auto empty = matrix<double>::from_shape({0, 3});
     BOOST_TEST(contains(message_of<shape_error>([&] { (void)features::minmax_scaler{}.fit(empty); }),

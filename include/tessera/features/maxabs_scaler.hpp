@@ -116,6 +116,7 @@ public:
             return fit_on_device(policy, *this, X);
         } else {
             const auto e = detail::extrema(exec::select_backend(policy), X);
+            detail::reject_infinite_extrema("maxabs_scaler::fit", X, e.mins(), e.maxs());
             return fitted::from_extrema(e.mins(), e.maxs(), static_cast<std::int64_t>(X.shape()[0]));
         }
     }

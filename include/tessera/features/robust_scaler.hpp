@@ -175,9 +175,11 @@ public:
             const double adj = adjust();
             detail::order_stats(exec::select_backend(policy), X,
                                 [&](std::size_t c, std::span<const T> sorted) {
-                                    const auto s = fitted::stats_of<T>(
-                                        sorted.size(), [&](std::size_t i) { return sorted[i]; },
-                                        q.first, q.second, adj);
+                                    const auto v = [&](std::size_t i) { return sorted[i]; };
+                                    if (detail::sorted_has_inf(sorted.size(), v))
+                                        detail::reject_infinity("robust_scaler::fit", X, c);
+                                    const auto s = fitted::stats_of<T>(sorted.size(), v,
+                                                                       q.first, q.second, adj);
                                     center(c) = s.center;
                                     scale(c) = s.scale;
                                 });

@@ -286,14 +286,27 @@ public:
                 detail::order_stats(tag, X, [&](std::size_t c, std::span<const T> sorted) {
                     count[c] = static_cast<std::int64_t>(sorted.size());
                     raw[c] = median ? detail::sorted_median(sorted) : detail::sorted_mode(sorted);
+                    if (detail::sorted_has_inf(sorted.size(), [&](std::size_t i) { return sorted[i]; }))
+                        raw[c] = std::numeric_limits<double>::infinity();  // checked below
                 });
             }
+            reject_infinities(X, raw, count);
             return from_counts(raw, count, static_cast<std::int64_t>(rows));
         }
     }
     template <std::floating_point T>
     fitted fit(const matrix<T>& X) const {
         return fit(exec::par, X);
+    }
+
+    // ±inf in the data shows as a non-finite statistic (a mean of inf is inf or
+    // NaN; order statistics flag it as inf): such columns are searched.
+    template <class T>
+    static void reject_infinities(const matrix<T>& X, std::span<const double> raw,
+                                  std::span<const std::int64_t> count) {
+        for (std::size_t c = 0; c < raw.size(); ++c)
+            if (count[c] > 0 && !std::isfinite(raw[c]))
+                detail::reject_infinity("simple_imputer::fit", X, c);
     }
 
     fitted from_counts(std::span<const double> raw, std::span<const std::int64_t> non_nan,

@@ -211,6 +211,7 @@ features::minmax_scaler_fitted fit(const Backend& be, const features::minmax_sca
                                    const matrix<T>& X) {
     std::vector<T> lo, hi;
     column_extrema(be, X, lo, hi);
+    features::detail::reject_infinite_extrema("minmax_scaler::fit", X, lo, hi);
     return features::minmax_scaler_fitted::from_extrema(est.get_params().feature_range,
                                                         est.get_params().clip, lo, hi,
                                                         static_cast<std::int64_t>(X.shape()[0]));
@@ -221,6 +222,7 @@ features::maxabs_scaler_fitted fit(const Backend& be, const features::maxabs_sca
                                    const matrix<T>& X) {
     std::vector<T> lo, hi;
     column_extrema(be, X, lo, hi);
+    features::detail::reject_infinite_extrema("maxabs_scaler::fit", X, lo, hi);
     return features::maxabs_scaler_fitted::from_extrema(lo, hi,
                                                         static_cast<std::int64_t>(X.shape()[0]));
 }
@@ -233,6 +235,8 @@ features::robust_scaler_fitted fit(const Backend& be, const features::robust_sca
     const auto q = est.quantile_fractions();
     const double adj = est.adjust();
     sorted_columns(be, X, [&](std::size_t c, std::size_t m, auto, auto&& value) {
+        if (features::detail::sorted_has_inf(m, value))
+            features::detail::reject_infinity("robust_scaler::fit", X, c);
         const auto s = features::robust_scaler_fitted::stats_of<T>(m, value, q.first, q.second, adj);
         center(c) = s.center;
         scale(c) = s.scale;
@@ -260,8 +264,11 @@ features::simple_imputer_fitted fit(const Backend& be, const features::simple_im
             count[c] = static_cast<std::int64_t>(m);
             raw[c] = s == features::impute::median ? features::detail::median_at<T>(m, value)
                                                    : sorted_mode(be, seg, m);
+            if (features::detail::sorted_has_inf(m, value))
+                raw[c] = std::numeric_limits<double>::infinity();  // checked below
         });
     }
+    features::simple_imputer::reject_infinities(X, raw, count);
     return est.from_counts(raw, count, static_cast<std::int64_t>(X.shape()[0]));
 }
 

@@ -37,6 +37,29 @@ inline void check_columns(std::string_view where, std::size_t cols, std::size_t 
                                                   fitted, " columns"));
 }
 
+// scikit-learn's check_array(force_all_finite="allow-nan") at fit: NaN is
+// missing, ±inf is an error. Fit calls this for a column whose statistics show
+// (or, for a non-finite mean, may show) an infinity; it throws data_error
+// naming the column as scikit-learn names unnamed features (x<c>) and the first
+// such row, and returns when the column holds none.
+template <class T>
+void reject_infinity(std::string_view where, const matrix<T>& X, std::size_t c) {
+    for (std::size_t r = 0; r < X.shape()[0]; ++r)
+        if (std::isinf(X(r, c)))
+            throw errors::non_finite(where, tessera::detail::concat("x", c), r);
+}
+// For sorted non-NaN values (value(i) the i-th smallest): does an end hold ±inf?
+template <class Value>
+bool sorted_has_inf(std::size_t m, Value&& value) {
+    return m > 0 && (std::isinf(value(0)) || std::isinf(value(m - 1)));
+}
+template <class T>
+void reject_infinite_extrema(std::string_view where, const matrix<T>& X,
+                             const std::vector<T>& lo, const std::vector<T>& hi) {
+    for (std::size_t c = 0; c < lo.size(); ++c)
+        if (std::isinf(lo[c]) || std::isinf(hi[c])) reject_infinity(where, X, c);
+}
+
 // scikit-learn's _handle_zeros_in_scale: a scale below 10 eps of the data's
 // dtype becomes 1 (NaN stays NaN: the comparison is false).
 template <class T>
