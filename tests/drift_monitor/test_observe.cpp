@@ -133,4 +133,24 @@ BOOST_AUTO_TEST_CASE(text_json_html_contents) {
     BOOST_TEST(html.find("Drift of test data") != std::string::npos);
 }
 
+// A column with many categories draws its 29 largest and "(other)".
+BOOST_AUTO_TEST_CASE(many_categories_are_summarised) {
+    // Labels through std::to_string alone: "k" + to_string(...) trips GCC 12's
+    // false -Wrestrict warning.
+    std::vector<std::string> r, c;
+    for (int i = 0; i < 2000; ++i) r.push_back(std::to_string(100 + i % 50));
+    for (int i = 0; i < 1500; ++i) c.push_back(std::to_string(100 + (i * 7) % 45));
+    const auto rep = drift::monitor{}
+                         .fit(frame::from_columns({column::categorical_from_labels("c", r)}))
+                         .check(frame::from_columns({column::categorical_from_labels("c", c)}));
+    const auto& col = rep.column("c");
+    BOOST_TEST(col.categories.size() == 30u);
+    BOOST_TEST(col.categories.back() == "(other)");
+    double sr = 0, sc = 0;
+    for (const double v : col.reference_share) sr += v;
+    for (const double v : col.current_share) sc += v;
+    BOOST_TEST(std::abs(sr - 1.0) < 1e-12);
+    BOOST_TEST(std::abs(sc - 1.0) < 1e-12);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -419,6 +419,42 @@ private:
         return out;
     }
 
+    // At most `max_picture_categories` slots in the picture: the largest by
+    // max(reference, current) share, in their original order, and "(other)".
+    static constexpr std::size_t max_picture_categories = 30;
+    static void limit_categories(column_drift& out) {
+        const std::size_t k = out.categories.size();
+        if (k <= max_picture_categories) return;
+        std::vector<std::size_t> order(k);
+        for (std::size_t i = 0; i < k; ++i) order[i] = i;
+        const auto weight = [&](std::size_t i) {
+            return std::max(out.reference_share[i], out.current_share[i]);
+        };
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return weight(a) > weight(b); });
+        std::vector<bool> keep(k, false);
+        for (std::size_t i = 0; i + 1 < max_picture_categories; ++i) keep[order[i]] = true;
+        double other_r = 0.0, other_c = 0.0;
+        std::vector<std::string> labels;
+        std::vector<double> r, c;
+        for (std::size_t i = 0; i < k; ++i) {
+            if (keep[i]) {
+                labels.push_back(std::move(out.categories[i]));
+                r.push_back(out.reference_share[i]);
+                c.push_back(out.current_share[i]);
+            } else {
+                other_r += out.reference_share[i];
+                other_c += out.current_share[i];
+            }
+        }
+        labels.push_back("(other)");
+        r.push_back(other_r);
+        c.push_back(other_c);
+        out.categories = std::move(labels);
+        out.reference_share = std::move(r);
+        out.current_share = std::move(c);
+    }
+
     // Shares per category (with an "(unseen)" slot when the current holds
     // values the reference never did) or per bin (outer edges -inf / +inf for
     // the overflow bins, drawn only when the current batch reaches them).
@@ -435,6 +471,7 @@ private:
             }
             out.reference_share = detail::monitor::shares(ref);
             out.current_share = detail::monitor::shares(cur);
+            limit_categories(out);
         } else {
             constexpr double inf = std::numeric_limits<double>::infinity();
             out.edges.push_back(-inf);
