@@ -109,7 +109,7 @@ public:
                 }
                 std::vector<column> cols;
                 for (std::size_t j = 0; j < out.size(); ++j)
-                    cols.push_back(detail::frame_cols::float_column(L.names[j], out[j], out_));
+                    cols.push_back(detail::frame_cols::float_column(L.names[j], std::move(out[j]), out_));
                 replaced.emplace_back(s.name, std::move(cols));
             }
             return detail::frame_cols::replace_columns(X, std::move(replaced));

@@ -75,7 +75,7 @@ public:
                 names.push_back(s.name);
                 values.push_back(std::move(v));
             }
-            return detail::frame_cols::replace_by_floats(X, names, values, out_);
+            return detail::frame_cols::replace_by_floats(X, names, std::move(values), out_);
         }
     }
     frame transform(const frame& X) const { return transform(exec::par, X); }

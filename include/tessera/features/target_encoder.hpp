@@ -143,7 +143,7 @@ public:
                 names.push_back(s.name);
                 values.push_back(std::move(v));
             }
-            return detail::frame_cols::replace_by_floats(X, names, values, out_);
+            return detail::frame_cols::replace_by_floats(X, names, std::move(values), out_);
         }
     }
     frame transform(const frame& X) const { return transform(exec::par, X); }
@@ -308,7 +308,7 @@ public:
             fitted full = fit_rows(p, all);
             std::vector<std::string> names;
             for (const auto& c : full.columns()) names.push_back(c.name);
-            frame encoded = detail::frame_cols::replace_by_floats(X, names, out, params_.dtype);
+            frame encoded = detail::frame_cols::replace_by_floats(X, names, std::move(out), params_.dtype);
             return {std::move(full), std::move(encoded)};
         }
     }

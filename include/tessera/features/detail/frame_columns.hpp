@@ -202,18 +202,18 @@ inline frame replace_columns(const frame& X,
 }
 
 // A float64 or float32 column from double values (NaN stays NaN).
-inline column float_column(std::string name, const std::vector<double>& v, output_dtype t) {
-    if (t == output_dtype::float64) return column::float64(std::move(name), v);
+inline column float_column(std::string name, std::vector<double> v, output_dtype t) {
+    if (t == output_dtype::float64) return column::float64(std::move(name), std::move(v));
     return column::float32(std::move(name), std::vector<float>(v.begin(), v.end()));
 }
 
 // X with each named column replaced, in place and under its name, by a float column.
 inline frame replace_by_floats(const frame& X, const std::vector<std::string>& names,
-                               const std::vector<std::vector<double>>& values, output_dtype t) {
+                               std::vector<std::vector<double>> values, output_dtype t) {
     std::vector<std::pair<std::string, std::vector<column>>> replaced;
     for (std::size_t j = 0; j < names.size(); ++j) {
         std::vector<column> one;
-        one.push_back(float_column(names[j], values[j], t));
+        one.push_back(float_column(names[j], std::move(values[j]), t));
         replaced.emplace_back(names[j], std::move(one));
     }
     return replace_columns(X, std::move(replaced));
