@@ -58,8 +58,8 @@ def main():
     a = ap.parse_args()
     size_mb = os.path.getsize(a.file) / 1e6
     rows = []
-    for name, filt in [("tessera seq", "BM_numeric_seq$"), ("tessera par 1 thread", "BM_numeric_par1$"),
-                       ("tessera par 2 threads", "BM_numeric_par2$")]:
+    for name, filt in [("tessera seq", "BM_numeric_seq/"), ("tessera par 1 thread", "BM_numeric_par1/"),
+                       ("tessera par 2 threads", "BM_numeric_par2/")]:
         out, cpu, rss = run([a.bench, "--benchmark_filter=" + filt, "--benchmark_format=json",
                              "--benchmark_repetitions=%d" % a.repeat, "--benchmark_min_time=0.01"])
         bench = [b for b in json.loads(out)["benchmarks"] if b.get("run_type") == "iteration"]

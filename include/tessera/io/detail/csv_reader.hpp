@@ -144,8 +144,10 @@ public:
     explicit chunk_parser(const reader_context& cx)
         : cx_(cx), n_(cx.specs.size()), dialect_(cx.opt.delimiter, cx.opt.quote), scratch_(n_),
           pending_(n_), labels_pending_(n_) {
-        for (std::size_t j = 0; j < n_; ++j)
+        for (std::size_t j = 0; j < n_; ++j) {
             if (cx.specs[j].type == dtype::categorical) categorical_.push_back(j);
+            float64_.push_back(cx.specs[j].type == dtype::float64 && !cx.specs[j].tentative);
+        }
     }
 
     template <class Release>
@@ -300,12 +302,23 @@ private:
         for (std::size_t j = 0; j < n_; ++j) {
             const char* b = p;
             if (p < end && *p == dialect_.quote) return nullptr;
-            while (p < end && !dialect_.ends_field(*p)) ++p;
-            if (static_cast<std::size_t>(p - b) > UINT32_MAX) return nullptr;
+            double v;
+            const char* q = float64_[j] ? scan_double(p, end, v) : nullptr;
+            if (q && (q == end || dialect_.ends_field(*q)) &&
+                !cx_.is_null(field{b, static_cast<std::uint32_t>(q - b), false, false})) {
+                // A float64 value read while scanning (the common case of a numeric file).
+                column_buffer& cb = r.cols[j];
+                cb.f64[rows_] = v;
+                if (!cb.valid.empty()) cb.valid[rows_] = 1;
+                p = q;
+            } else {
+                while (p < end && !dialect_.ends_field(*p)) ++p;
+                if (static_cast<std::size_t>(p - b) > UINT32_MAX) return nullptr;
+                const field f{b, static_cast<std::uint32_t>(p - b), false, false};
+                if (convert(r, j, f, line) != outcome::ok) return nullptr;
+            }
             const bool more = p < end && *p == dialect_.delim;
             if (more != (j + 1 < n_)) return nullptr;
-            const field f{b, static_cast<std::uint32_t>(p - b), false, false};
-            if (convert(r, j, f, line) != outcome::ok) return nullptr;
             p += more;
         }
         fast_newline_ = p < end;
@@ -395,6 +408,7 @@ private:
     std::vector<char> pending_;
     std::vector<std::string_view> labels_pending_;
     std::vector<std::size_t> categorical_;
+    std::vector<char> float64_;  // column j is float64 and not tentative: scan_double first
     std::size_t rows_ = 0, cap_ = 0;
     const char* end_ = nullptr;  // the input's end: values may be read in 8-byte words up to it
     bool fast_newline_ = false;  // the last fast record ended with a line break

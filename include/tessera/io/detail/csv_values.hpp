@@ -174,6 +174,45 @@ inline bool fast_double_swar(const char* p, const char* e, const char* safe, dou
     return finish_decimal(p, e, m, exp10, neg, out);
 }
 
+// The reader's fused fast path for float64 fields: reads a short decimal
+// starting at p (sign, < 8 integer digits, optional '.' and < 8 fraction
+// digits, optional exponent) without knowing where the field ends, and
+// returns where the number's text ends (the caller checks a delimiter or line
+// break is there); nullptr when the text is not such a number, and the caller
+// scans and parses the field the general way. The value is the one
+// fast_double_swar / from_chars give for the same text. Reads below `safe` only.
+inline const char* scan_double(const char* p, const char* safe, double& out) noexcept {
+    static constexpr std::uint64_t ipow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+    const bool neg = p < safe && *p == '-';
+    p += (p < safe && (*p == '-' || *p == '+'));
+    if (safe - p < 24) return nullptr;
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    const unsigned ni = leading_digits8(w);
+    if (ni == 8) return nullptr;
+    std::uint64_t m = digits_value8(w, ni);
+    p += ni;
+    int exp10 = 0;
+    unsigned nf = 0;
+    if (*p == '.') {
+        ++p;
+        std::memcpy(&w, p, 8);
+        nf = leading_digits8(w);
+        if (nf == 8) return nullptr;
+        m = m * ipow10[nf] + digits_value8(w, nf);
+        p += nf;
+        exp10 = -static_cast<int>(nf);
+    }
+    if (ni + nf == 0) return nullptr;
+    const char* e = p;
+    if (*e == 'e' || *e == 'E') {
+        ++e;
+        e += (e < safe && (*e == '-' || *e == '+'));
+        while (e < safe && static_cast<unsigned>(*e - '0') < 10) ++e;
+    }
+    return finish_decimal(p, e, m, exp10, neg, out) ? e : nullptr;
+}
+
 // `safe`: how far past the text bytes may be read (nullptr: not at all).
 template <class F>
 inline bool parse_float(std::string_view s, F& out, const char* safe = nullptr) noexcept {
