@@ -50,26 +50,24 @@ std::size_t count(const std::string& s, const std::string& what) {
 
 BOOST_AUTO_TEST_SUITE(observe_stage)
 
-// example-begin observe
 BOOST_AUTO_TEST_CASE(observe_in_a_pipeline_changes_no_prediction) {
     const data train = make(2000, 1, 0.0), shifted = make(1500, 2, 1.5);
     const auto plain = tessera::pipeline(features::standard_scaler{}, learners::logistic_regression{});
+    const auto a = plain.fit(exec::seq, train.X, train.y);
+    // example-begin observe
     const auto watched = tessera::pipeline(drift::observe{}, features::standard_scaler{},
                                            learners::logistic_regression{});
-    const auto a = plain.fit(exec::seq, train.X, train.y);
-    const auto b = watched.fit(exec::seq, train.X, train.y);
+    const auto b = watched.fit(exec::seq, train.X, train.y);        // monitor fitted on train.X
+    const auto pb = b.predict_proba(exec::seq, shifted.X);          // the stage changes nothing
+    const drift::drift_report rep = *b.stage<0>().latest();         // shifted.X vs train.X
+    // example-end observe
+    BOOST_TEST(pb == a.predict_proba(exec::seq, shifted.X));  // bitwise
     const auto& obs = b.stage<0>();
-    BOOST_TEST(obs.batches_seen() == 1u);  // fit passed the training data through once
-    BOOST_TEST(!obs.latest()->dataset_drift);
-
-    const auto pa = a.predict_proba(exec::seq, shifted.X);
-    const auto pb = b.predict_proba(exec::seq, shifted.X);
-    BOOST_TEST(pa == pb);  // bitwise: the stage passes X through unchanged
-    BOOST_TEST(obs.batches_seen() == 2u);
-    const drift::drift_report rep = *obs.latest();
+    BOOST_TEST(obs.batches_seen() == 2u);  // fit passed the training data through once
     BOOST_TEST(rep.column("x0").drifted());
     BOOST_TEST(!rep.column("x1").drifted());
     BOOST_TEST(rep.current_rows == 1500u);
+    BOOST_TEST(!obs.monitor().check(exec::seq, train.X).dataset_drift);
 
     // The fitted pipeline saves and loads with its monitor (not its observations).
     const auto again = io::load_from_string<decltype(b)>(io::save_to_string(b));
@@ -77,7 +75,6 @@ BOOST_AUTO_TEST_CASE(observe_in_a_pipeline_changes_no_prediction) {
     BOOST_TEST(again.predict_proba(exec::seq, shifted.X) == pb);
     BOOST_TEST(again.stage<0>().latest()->to_json() == rep.to_json());
 }
-// example-end observe
 
 BOOST_AUTO_TEST_CASE(observe_frames_with_a_prefitted_monitor) {
     const data d = make(500, 3, 0.0);

@@ -17,9 +17,11 @@ using namespace tessera;
 
 namespace {
 
+// example-begin tracker
 const auto accuracy = [](std::span<const std::int32_t> t, std::span<const std::int32_t> p) {
     return eval::accuracy_score(exec::seq, t, p);
 };
+// example-end tracker
 
 }  // namespace
 
@@ -28,8 +30,10 @@ BOOST_AUTO_TEST_SUITE(performance_tracker)
 BOOST_AUTO_TEST_CASE(window_metric_matches_brute_force) {
     rng g(21);
     std::vector<std::int32_t> all_true, all_pred;
-    drift::performance_tracker tracker(accuracy, 0.9,
+    // example-begin tracker_use
+    drift::performance_tracker tracker(accuracy, /*baseline=*/0.9,
                                        {.window = 50, .min_samples = 20, .floor = 0.7, .max_drop = 0.15});
+    // example-end tracker_use
     std::size_t updates = 0;
     for (int step = 0; step < 120; ++step) {
         // Batches of 0..9 samples; accuracy decays from 0.95 to 0.55.
