@@ -464,6 +464,33 @@ BOOST_AUTO_TEST_CASE(learned_threshold_matches_direct_computation) {
     BOOST_TEST(fixed.columns[0].result.threshold == 0.2);
 }
 
+// A categorical column (> 1000 rows: Jensen-Shannon): each chunk's distance
+// from the batch test with Evidently's value binning, mean + k std.
+BOOST_AUTO_TEST_CASE(learned_threshold_categorical) {
+    rng g(5);
+    std::vector<double> codes(3001);
+    std::vector<std::string> labels;
+    for (auto& c : codes) {
+        c = std::floor(6 * g.uniform<double>() * g.uniform<double>());
+        labels.push_back(std::string(1, static_cast<char>('a' + static_cast<int>(c))));
+    }
+    const auto m = drift::monitor({.learn_thresholds = true, .threshold_chunks = 5, .threshold_k_std = 2})
+                       .fit(one(column::categorical_from_labels("c", labels)));
+    BOOST_TEST((m.learned_method("c") == method::jensen_shannon));
+    const drift::jensen_shannon js({.bins = drift::binning::evidently});
+    std::vector<double> stats;
+    for (std::size_t b = 0; b < codes.size(); b += 601) {
+        const std::vector<double> chunk(codes.begin() + static_cast<std::ptrdiff_t>(b),
+                                        codes.begin() + static_cast<std::ptrdiff_t>(std::min(codes.size(), b + 601)));
+        stats.push_back(js.compare(codes, chunk).statistic);
+    }
+    BOOST_TEST(stats.size() == 5u);
+    double mean = 0, sq = 0;
+    for (const double v : stats) mean += v / 5;
+    for (const double v : stats) sq += (v - mean) * (v - mean);
+    BOOST_TEST(close(m.learned_threshold("c"), mean + 2 * std::sqrt(sq / 5), 1e-12));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(monitor_policies_and_files)

@@ -3,9 +3,11 @@
 // report's renderings (text, JSON, HTML).
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <tessera/core/frame.hpp>
@@ -88,6 +90,23 @@ BOOST_AUTO_TEST_CASE(observe_frames_with_a_prefitted_monitor) {
     BOOST_TEST(p.stage<0>().latest()->column("x0").drifted());
     p.stage<0>().reset();
     BOOST_TEST(!p.stage<0>().latest().has_value());
+}
+
+// Fitted stages are scored from many threads: every batch is recorded once.
+BOOST_AUTO_TEST_CASE(observer_is_thread_safe) {
+    const data d = make(400, 7, 0.0);
+    const drift::observer obs = drift::observe{}.fit(exec::seq, d.X);
+    std::atomic<int> unchanged{0};  // Boost.Test's assertions are not thread-safe
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 25; ++i)
+                if (obs.transform(exec::seq, d.X) == d.X) ++unchanged;
+        });
+    for (auto& t : threads) t.join();
+    BOOST_TEST(unchanged.load() == 100);
+    BOOST_TEST(obs.batches_seen() == 100u);
+    BOOST_TEST(!obs.latest()->dataset_drift);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
