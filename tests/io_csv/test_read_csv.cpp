@@ -5,10 +5,14 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <tessera/core/random.hpp>
 #include <tessera/io/csv.hpp>
 
 using namespace tessera;
@@ -101,6 +105,43 @@ BOOST_AUTO_TEST_CASE(wrong_field_count_names_line) {
                    "tessera::io::read_csv: input stream, line 4: expected 2 fields, found 1");
         BOOST_TEST(e.line() == 4u);
         BOOST_TEST(e.row() == 1u);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(read_csv_numbers)
+
+// Doubles in many spellings: the fused fast path (unquoted), the general path
+// (quoted) and std::strtod (the independent reference, correctly rounded in
+// glibc) must agree bit for bit; so must int64 against std::strtoll.
+BOOST_AUTO_TEST_CASE(doubles_and_ints_match_strtod_bit_for_bit) {
+    philox_engine rng(2024, 9);
+    std::string plain = "x,k\n", quoted = "x,k\n";
+    std::vector<double> want;
+    std::vector<std::int64_t> want_k;
+    const char* formats[] = {"%.17g", "%.7g", "%.3e", "%+.5f", "%.1f", "%.0f", "%.12E", "%g"};
+    for (int r = 0; r < 20000; ++r) {
+        const double v = rng.normal() * std::pow(10.0, rng.uniform_int(-30, 30));
+        char buf[64];
+        std::snprintf(buf, sizeof buf, formats[r % 8], v);
+        const std::int64_t k = static_cast<std::int64_t>(rng()) >> rng.uniform_int(0, 62);
+        const std::string ks = std::to_string(k);
+        plain += std::string(buf) + "," + ks + "\n";
+        quoted += "\"" + std::string(buf) + "\",\"" + ks + "\"\n";
+        want.push_back(std::strtod(buf, nullptr));
+        want_k.push_back(std::strtoll(ks.c_str(), nullptr, 10));
+    }
+    for (const std::string* text : {&plain, &quoted}) {
+        const frame f = read_text(*text);
+        BOOST_TEST_REQUIRE(f.column("x").type() == dtype::float64);
+        BOOST_TEST_REQUIRE(f.column("k").type() == dtype::int64);
+        const auto x = f.column("x").values<double>();
+        const auto k = f.column("k").values<std::int64_t>();
+        std::size_t bad = 0;
+        for (std::size_t r = 0; r < want.size(); ++r)
+            bad += std::memcmp(&x[r], &want[r], sizeof(double)) != 0 || k[r] != want_k[r];
+        BOOST_TEST(bad == 0u);
     }
 }
 
