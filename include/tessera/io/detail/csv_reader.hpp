@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <limits>
 #include <optional>
@@ -130,6 +131,7 @@ struct reader_context {
     null_matcher is_null;
     std::size_t infer_rows_used = 0;
     double bytes_per_record = 64;
+    bool sample_has_quotes = true;  // the inference sample holds a quote character
 };
 
 // Parses the records of [start, limit) (the last may run past limit) into a chunk_result.
@@ -471,6 +473,7 @@ inline void infer_types(reader_context& cx, const char* p, const char* end) {
     }
     cx.infer_rows_used = used;
     if (used > 0) cx.bytes_per_record = std::max(1.0, static_cast<double>(q - p) / static_cast<double>(used));
+    cx.sample_has_quotes = std::memchr(p, o.quote, static_cast<std::size_t>(q - p)) != nullptr;
     for (std::size_t j = 0; j < n; ++j) {
         column_spec& s = cx.specs[j];
         if (s.fixed) continue;
@@ -641,23 +644,34 @@ frame read(std::string_view text_in, const csv_options& o, std::string_view sour
     infer_types(cx, p, end);
     const std::size_t first_line = line;
 
-    // Chunk boundaries (par): proposed by quote parity, verified while parsing.
+    // Chunk boundaries (par), verified while parsing. When the inference sample
+    // holds no quote character, the first LF after each cut is taken as is (no
+    // extra pass: a quoted line break further on only costs parallelism from
+    // that chunk on, never correctness); otherwise a quote-parity scan proposes them.
     std::vector<const char*> bounds{p};
     if (parallel && static_cast<std::size_t>(end - p) > o.chunk_bytes) {
         const std::size_t size = static_cast<std::size_t>(end - p);
         const std::size_t nr = (size + o.chunk_bytes - 1) / o.chunk_bytes;
-        std::vector<parity_scan> scans(nr);
-        exec::thread_pool::instance().run(threads, nr, [&](std::size_t i) {
-            const char* b = p + i * o.chunk_bytes;
-            const char* e = i + 1 == nr ? end : b + o.chunk_bytes;
-            scans[i] = scan_parity(b, e, o.quote);
-            release(b, e);
-        });
-        std::size_t quotes = scans[0].quotes;
-        for (std::size_t i = 1; i < nr; ++i) {
-            const char* c = scans[i].after_lf[quotes & 1];
-            if (c && c < end && c > bounds.back()) bounds.push_back(c);
-            quotes += scans[i].quotes;
+        if (!cx.sample_has_quotes) {
+            for (std::size_t i = 1; i < nr; ++i) {
+                const char* b = std::max(p + i * o.chunk_bytes, bounds.back());
+                const void* nl = std::memchr(b, '\n', static_cast<std::size_t>(end - b));
+                if (nl && static_cast<const char*>(nl) + 1 < end) bounds.push_back(static_cast<const char*>(nl) + 1);
+            }
+        } else {
+            std::vector<parity_scan> scans(nr);
+            exec::thread_pool::instance().run(threads, nr, [&](std::size_t i) {
+                const char* b = p + i * o.chunk_bytes;
+                const char* e = i + 1 == nr ? end : b + o.chunk_bytes;
+                scans[i] = scan_parity(b, e, o.quote);
+                release(b, e);
+            });
+            std::size_t quotes = scans[0].quotes;
+            for (std::size_t i = 1; i < nr; ++i) {
+                const char* c = scans[i].after_lf[quotes & 1];
+                if (c && c < end && c > bounds.back()) bounds.push_back(c);
+                quotes += scans[i].quotes;
+            }
         }
     }
     const std::size_t nc = bounds.size();
