@@ -174,9 +174,13 @@ public:
             const auto q = quantile_fractions();
             const double adj = adjust();
             detail::order_stats(exec::select_backend(policy), X,
+                                [&](std::size_t m) {
+                                    return detail::order_positions(m, true, {q.first, q.second});
+                                },
                                 [&](std::size_t c, std::span<const T> sorted) {
                                     const auto v = [&](std::size_t i) { return sorted[i]; };
-                                    if (detail::sorted_has_inf(sorted.size(), v))
+                                    // Only the needed order statistics are in place: scan.
+                                    if (detail::any_inf(sorted))
                                         detail::reject_infinity("robust_scaler::fit", X, c);
                                     const auto s = fitted::stats_of<T>(sorted.size(), v,
                                                                        q.first, q.second, adj);

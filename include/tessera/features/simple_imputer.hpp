@@ -283,12 +283,17 @@ public:
                 }
             } else {
                 const bool median = params_.strategy == impute::median;
-                detail::order_stats(tag, X, [&](std::size_t c, std::span<const T> sorted) {
-                    count[c] = static_cast<std::int64_t>(sorted.size());
-                    raw[c] = median ? detail::sorted_median(sorted) : detail::sorted_mode(sorted);
-                    if (detail::sorted_has_inf(sorted.size(), [&](std::size_t i) { return sorted[i]; }))
-                        raw[c] = std::numeric_limits<double>::infinity();  // checked below
-                });
+                detail::order_stats(
+                    tag, X,
+                    [&](std::size_t m) {
+                        return median ? detail::order_positions(m, true) : detail::all_positions(m);
+                    },
+                    [&](std::size_t c, std::span<const T> sorted) {
+                        count[c] = static_cast<std::int64_t>(sorted.size());
+                        raw[c] = median ? detail::sorted_median(sorted) : detail::sorted_mode(sorted);
+                        if (detail::any_inf(sorted))
+                            raw[c] = std::numeric_limits<double>::infinity();  // checked below
+                    });
             }
             reject_infinities(X, raw, count);
             return from_counts(raw, count, static_cast<std::int64_t>(rows));

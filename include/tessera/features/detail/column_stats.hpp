@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <initializer_list>
 #include <limits>
 #include <span>
 #include <string_view>
@@ -52,6 +53,12 @@ void reject_infinity(std::string_view where, const matrix<T>& X, std::size_t c) 
 template <class Value>
 bool sorted_has_inf(std::size_t m, Value&& value) {
     return m > 0 && (std::isinf(value(0)) || std::isinf(value(m - 1)));
+}
+template <class T>
+bool any_inf(std::span<const T> v) noexcept {
+    for (const T x : v)
+        if (std::isinf(x)) return true;
+    return false;
 }
 template <class T>
 void reject_infinite_extrema(std::string_view where, const matrix<T>& X,
@@ -251,35 +258,75 @@ column_extrema<T> extrema(const exec::pool_tag<true>& tag, const matrix<T>& X) {
 
 // ---- per-column order statistics ------------------------------------------------
 
-// Calls f(c, sorted non-NaN values of column c) for every column. seq and simd
-// run the columns in order; par runs groups of columns in parallel (every
-// column's result depends on that column only, so any thread count gives the
-// same bits). Sorting is in IEEE total order (-0 before +0), as kernels::rank.
-template <class Tag, class T, class F>
-void order_stats(const Tag& tag, const matrix<T>& X, F&& f) {
+// Calls f(c, values) for every column: the non-NaN values of column c with the
+// sorted positions `positions(m)` names (sorted, unique) in place, placed by
+// successive nth_element calls (each works right of the previous one: several
+// times cheaper than a sort; robust_scaler's fit on 1M x 28 float went from
+// 6.1 s to 1.4 s), or fully sorted when the list is empty. Order is IEEE total
+// order (-0 before +0), as kernels::rank. Columns go in groups of 8: one
+// row-major pass over X gathers a group, so X is read cols / 8 times. seq and
+// simd run the groups in order, par in parallel (every column's result depends
+// on that column only, so any thread count gives the same bits).
+template <class Tag, class T, class Positions, class F>
+void order_stats(const Tag& tag, const matrix<T>& X, Positions&& positions, F&& f) {
+    constexpr std::size_t group = 8;
     const std::size_t rows = X.shape()[0], cols = X.shape()[1];
     const auto columns = [&](std::size_t c0, std::size_t c1) {
-        std::vector<T> v;
-        v.reserve(rows);
+        std::vector<std::vector<T>> v(c1 - c0);
+        for (auto& col : v) col.reserve(rows);
+        for (std::size_t r = 0; r < rows; ++r) {
+            const T* xr = X.data() + r * cols;
+            for (std::size_t c = c0; c < c1; ++c)
+                if (xr[c] == xr[c]) v[c - c0].push_back(xr[c]);
+        }
         for (std::size_t c = c0; c < c1; ++c) {
-            v.clear();
-            for (std::size_t r = 0; r < rows; ++r) {
-                const T x = X.data()[r * cols + c];
-                if (x == x) v.push_back(x);
+            auto& col = v[c - c0];
+            const std::vector<std::size_t> pos = positions(col.size());
+            if (pos.empty()) {
+                std::sort(col.begin(), col.end(), kernels::detail::total_less<T>);
+            } else {
+                std::size_t lo = 0;
+                for (const std::size_t p : pos) {
+                    std::nth_element(col.begin() + static_cast<std::ptrdiff_t>(lo),
+                                     col.begin() + static_cast<std::ptrdiff_t>(p), col.end(),
+                                     kernels::detail::total_less<T>);
+                    lo = p + 1;
+                }
             }
-            std::sort(v.begin(), v.end(), kernels::detail::total_less<T>);
-            f(c, std::span<const T>(v));
+            f(c, std::span<const T>(col));
+            std::vector<T>().swap(col);  // free as we go
         }
     };
+    const std::size_t ngroups = (cols + group - 1) / group;
+    const auto run_group = [&](std::size_t g) { columns(g * group, std::min(cols, (g + 1) * group)); };
     if constexpr (std::is_same_v<Tag, exec::pool_tag<true>>) {
-        auto by_cols = tag;
-        by_cols.grain = rows_per_chunk(tag.grain, rows);  // columns per chunk
-        exec::parallel_for(by_cols, cols,
-                           [&](const exec::chunk& ch) { columns(ch.begin, ch.end); });
+        auto by_groups = tag;
+        by_groups.grain = 1;  // a group is already rows x 8 values of work
+        if (rows * std::min(cols, group) <= tag.grain) by_groups.grain = ngroups;  // small: inline
+        exec::parallel_for(by_groups, ngroups, [&](const exec::chunk& ch) {
+            for (std::size_t g = ch.begin; g < ch.end; ++g) run_group(g);
+        });
     } else {
-        columns(0, cols);
+        for (std::size_t g = 0; g < ngroups; ++g) run_group(g);
     }
 }
+
+// Sorted, unique positions that median_at (median) and quantile_at (each q)
+// read from m values.
+inline std::vector<std::size_t> order_positions(std::size_t m, bool median,
+                                                std::initializer_list<double> q = {}) {
+    std::vector<std::size_t> pos;
+    if (m == 0) return pos;
+    if (median) {
+        pos.push_back(m / 2);
+        if (m % 2 == 0) pos.push_back(m / 2 - 1);
+    }
+    for (const double qj : q) kernels::detail::quantile_positions(m, qj, pos);
+    std::sort(pos.begin(), pos.end());
+    pos.erase(std::unique(pos.begin(), pos.end()), pos.end());
+    return pos;
+}
+inline std::vector<std::size_t> all_positions(std::size_t) { return {}; }
 
 // The most frequent value of sorted values (ties: the smallest, as scipy.stats.mode
 // and scikit-learn's SimpleImputer); NaN if there are none.
