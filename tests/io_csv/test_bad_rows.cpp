@@ -119,6 +119,9 @@ BOOST_AUTO_TEST_CASE(inferred_type_contradicted_later) {
     BOOST_TEST(g.column("a").values<bool>()[2] == true);
     BOOST_TEST_REQUIRE(rep2.widened.size() == 1u);
     BOOST_TEST(rep2.widened[0].line == 4u);
+    // The report is reset by each read (rep2 is reused: one widening, not two).
+    read_text("a,b\n,1\n,2\ntrue,3\nfalse,4\n", o, &rep2);
+    BOOST_TEST(rep2.widened.size() == 1u);
     const frame h = read_text("a,b\n,1\n,2\n7,3\nseven,4\n", o);
     BOOST_TEST(h.column("a").type() == dtype::categorical);
     // ... and stays float64 (all null) when there is none at all.

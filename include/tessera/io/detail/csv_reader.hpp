@@ -560,6 +560,7 @@ template <class Release>
 frame read(std::string_view text_in, const csv_options& o, std::string_view source, bool parallel,
            unsigned threads, csv_report* report, Release&& release) {
     check_options(o, report);
+    if (report) *report = csv_report{};
     const char* p = text_in.data();
     const char* const end = p + text_in.size();
     if (text_in.size() >= 3 && text_in.substr(0, 3) == "\xEF\xBB\xBF") p += 3;
