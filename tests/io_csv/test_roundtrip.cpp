@@ -165,7 +165,9 @@ BOOST_AUTO_TEST_CASE(random_frames_through_a_file_with_par) {
         t[r] = static_cast<std::int64_t>(rng()) / 2;
         valid[r] = rng.uniform() > 0.1;
         b[r] = rng.uniform() > 0.5;
-        labels[r] = "L" + std::to_string(rng.uniform_int(0, 40)) + (rng.uniform() < 0.1 ? ",\"\n" : "");
+        labels[r] = std::string(1, 'L');  // not "L" + ...: GCC 12 PR105329 false -Wrestrict
+        labels[r] += std::to_string(rng.uniform_int(0, 40));
+        if (rng.uniform() < 0.1) labels[r] += ",\"\n";
     }
     const frame f = frame::from_columns({column::float64("x", x, valid), column::int64("k", k),
                                          column::timestamp("t", t, valid), column::boolean("b", b),
