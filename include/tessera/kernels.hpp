@@ -3,6 +3,7 @@
 // include <tessera/kernels/dispatch.hpp> and call tessera_enable_runtime_dispatch().
 #pragma once
 
+#include <tessera/kernels/bin_edges.hpp>
 #include <tessera/kernels/histogram.hpp>
 #include <tessera/kernels/moments.hpp>
 #include <tessera/kernels/rank.hpp>

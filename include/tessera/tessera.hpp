@@ -5,6 +5,7 @@
 #pragma once
 
 #include <tessera/core.hpp>
+#include <tessera/drift.hpp>
 #include <tessera/eval.hpp>
 #include <tessera/exec.hpp>
 #include <tessera/features.hpp>
@@ -12,3 +13,4 @@
 #include <tessera/kernels.hpp>
 #include <tessera/learners.hpp>
 #include <tessera/pipeline.hpp>
+#include <tessera/validate.hpp>

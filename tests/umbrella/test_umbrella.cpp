@@ -5,6 +5,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <sstream>
+#include <vector>
+
 using namespace tessera;
 
 static_assert(transformer<features::standard_scaler>);
@@ -34,4 +37,28 @@ BOOST_AUTO_TEST_CASE(umbrella_end_to_end) {
     const std::vector<float> col0(X.data(), X.data() + 10);
     BOOST_TEST(kernels::sum(exec::seq, std::span<const float>(col0)) ==
                kernels::sum(exec::par, std::span<const float>(col0)));
+}
+
+// The data-in, validate and drift modules through the umbrella: CSV in, a quality
+// report, a batch drift test and a streaming detector.
+static_assert(drift_test<drift::ks_test>);
+static_assert(drift_detector<drift::adwin, double>);
+static_assert(drift_detector<drift::ddm, bool>);
+
+BOOST_AUTO_TEST_CASE(umbrella_data_in_and_drift) {
+    std::istringstream in("a,b,c\n1,2.5,x\n2,,y\n3,4.5,x\n");
+    const frame f = io::read_csv(exec::seq, in);
+    BOOST_TEST(f.num_rows() == 3u);
+    BOOST_TEST(f.num_columns() == 3u);
+    BOOST_TEST(f.column("b").null_count() == 1u);
+    BOOST_TEST(f.column("c").type() == dtype::categorical);
+    const auto q = validate::quality_report(exec::seq, f);
+    BOOST_TEST(!q.to_json().empty());
+
+    const std::vector<double> ref{0.1, 0.2, 0.3, 0.4, 0.5}, cur{0.6, 0.7, 0.8, 0.9, 1.0};
+    const auto r = drift::ks_test{}.compare(exec::seq, ref, cur);
+    BOOST_TEST(r.statistic == 1.0);  // the samples do not overlap
+    drift::page_hinkley ph;
+    for (int i = 0; i < 10; ++i) ph.update(0.0);
+    BOOST_TEST(!ph.drift_detected());
 }

@@ -114,7 +114,7 @@ public:
     xt::xtensor<T, N> get_tensor(std::string_view field = "tensor") {
         const auto rank = get<std::uint32_t>(field);
         if (rank != N)
-            throw format_error(detail::concat(what_, ": field '", field, "' has rank ", rank,
+            throw format_error(tessera::detail::concat(what_, ": field '", field, "' has rank ", rank,
                                               ", expected ", N));
         std::array<std::size_t, N> shape{};
         std::size_t total = 1;
@@ -134,7 +134,7 @@ public:
     bool at_end() const noexcept { return pos_ == bytes_.size(); }
     void expect_end() const {
         if (!at_end())
-            throw format_error(detail::concat(what_, ": ", remaining(),
+            throw format_error(tessera::detail::concat(what_, ": ", remaining(),
                                               " unexpected trailing bytes"));
     }
 
@@ -143,7 +143,7 @@ private:
         if (n > remaining()) truncated(field);
     }
     [[noreturn]] void truncated(std::string_view field) const {
-        throw format_error(detail::concat(what_, ": truncated while reading '", field,
+        throw format_error(tessera::detail::concat(what_, ": truncated while reading '", field,
                                           "' at byte ", pos_));
     }
 

@@ -450,5 +450,8 @@ using tessera::operator|;
 namespace validate {
 using tessera::operator|;
 }
+namespace drift {
+using tessera::operator|;
+}
 
 }  // namespace tessera
