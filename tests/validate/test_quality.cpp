@@ -218,7 +218,7 @@ BOOST_AUTO_TEST_CASE(duplicates_and_outliers_against_brute_force) {
         }
         // par gives the same profile, whatever the thread count.
         const std::string ref = validate::quality_report(exec::seq, f).to_json();
-        for (const std::size_t threads : {1, 2, 7})
+        for (const unsigned threads : {1u, 2u, 7u})
             BOOST_TEST(validate::quality_report(exec::par_t{.threads = threads, .grain = 16}, f).to_json() == ref);
     }
 }
