@@ -189,8 +189,8 @@ public:
 
     static kbins_discretizer_fitted load(io::reader& r) {
         detail::decomp::check_version(r, "kbins_discretizer", payload_version);
-        const auto encode = detail::decomp::get_enum<kbins_encode>(r, "kbins_discretizer", "encode", 1);
-        const auto nan = detail::decomp::get_enum<kbins_nan>(r, "kbins_discretizer", "nan", 1);
+        const auto encode = detail::get_enum(r, "kbins_discretizer", "encode", kbins_encode::onehot_dense);
+        const auto nan = detail::get_enum(r, "kbins_discretizer", "nan", kbins_nan::keep);
         const auto n = r.get<std::uint64_t>("n_features");
         if (n > r.remaining() / sizeof(std::uint64_t))
             throw format_error("kbins_discretizer: feature count exceeds the payload");

@@ -283,8 +283,8 @@ public:
     static pca_fitted load(io::reader& r) {
         detail::decomp::check_version(r, "pca", payload_version);
         state s;
-        s.whiten = detail::decomp::get_enum<std::uint8_t>(r, "pca", "whiten", 1) == 1;
-        s.solver = detail::decomp::get_enum<pca_solver>(r, "pca", "solver", 2);
+        s.whiten = detail::get_enum(r, "pca", "whiten", std::uint8_t{1}) == 1;
+        s.solver = detail::get_enum(r, "pca", "solver", pca_solver::randomized);
         s.n_samples = r.get<std::int64_t>("n_samples");
         s.noise_variance = r.get<double>("noise_variance");
         s.mean = r.get_tensor<double, 1>("mean");

@@ -204,8 +204,8 @@ public:
         detail::decomp::check_version(r, "polynomial_features", payload_version);
         const auto p = r.get<std::uint64_t>("n_features_in");
         const auto degree = r.get<std::uint64_t>("degree");
-        const bool inter = detail::decomp::get_enum<std::uint8_t>(r, "polynomial_features", "interaction_only", 1) == 1;
-        const bool bias = detail::decomp::get_enum<std::uint8_t>(r, "polynomial_features", "include_bias", 1) == 1;
+        const bool inter = detail::get_enum(r, "polynomial_features", "interaction_only", std::uint8_t{1}) == 1;
+        const bool bias = detail::get_enum(r, "polynomial_features", "include_bias", std::uint8_t{1}) == 1;
         if (p == 0 || p > (std::uint64_t{1} << 20) || degree > max_degree)
             throw format_error(tessera::detail::concat("polynomial_features: n_features_in ", p,
                                                        " or degree ", degree, " is out of range"));

@@ -18,6 +18,7 @@
 #include <tessera/core/tensor.hpp>
 #include <tessera/exec/parallel.hpp>
 #include <tessera/exec/policy.hpp>
+#include <tessera/features/detail/payload.hpp>
 
 namespace tessera::features::detail::decomp {
 
@@ -80,22 +81,7 @@ void for_row_chunks(const Tag& tag, std::size_t rows, std::size_t cols, F&& f) {
     }
 }
 
-inline void check_version(io::reader& r, std::string_view owner, std::uint32_t expected) {
-    const auto version = r.get<std::uint32_t>("payload version");
-    if (version != expected)
-        throw format_error(tessera::detail::concat(owner, ": payload version ", version,
-                                                   " is not one this build reads (", expected,
-                                                   ")"));
-}
-
-// An enum stored as one byte, at most `max`.
-template <class E>
-E get_enum(io::reader& r, std::string_view owner, std::string_view field, unsigned max) {
-    const auto v = r.get<std::uint8_t>(field);
-    if (v > max)
-        throw format_error(tessera::detail::concat(owner, ": field '", field, "' is ",
-                                                   unsigned{v}, ", expected 0 to ", max));
-    return static_cast<E>(v);
-}
+using features::detail::check_version;
+using features::detail::get_enum;
 
 }  // namespace tessera::features::detail::decomp

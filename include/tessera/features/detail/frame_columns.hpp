@@ -21,6 +21,7 @@
 #include <tessera/core/serialize.hpp>
 #include <tessera/exec/parallel.hpp>
 #include <tessera/exec/policy.hpp>
+#include <tessera/features/detail/payload.hpp>
 
 namespace tessera::features {
 
@@ -236,24 +237,8 @@ void for_items(const P& policy, std::size_t n, std::size_t cost, F&& f) {
 
 // ---- save / load ----------------------------------------------------------------
 
-inline void check_version(io::reader& r, std::string_view owner, std::uint32_t expected) {
-    const auto v = r.get<std::uint32_t>("payload version");
-    if (v != expected)
-        throw format_error(tessera::detail::concat(owner, ": payload version ", v,
-                                                   " is not one this build reads (", expected,
-                                                   ")"));
-}
-
-// An enum stored as u8, checked against its largest value.
-template <class E>
-E get_enum(io::reader& r, std::string_view owner, std::string_view field, E largest) {
-    const auto v = r.get<std::uint8_t>(field);
-    if (v > static_cast<std::uint8_t>(largest))
-        throw format_error(tessera::detail::concat(owner, ": field '", field, "' is ", unsigned{v},
-                                                   ", expected 0 to ",
-                                                   unsigned{static_cast<std::uint8_t>(largest)}));
-    return static_cast<E>(v);
-}
+using features::detail::check_version;
+using features::detail::get_enum;
 
 inline dtype get_dtype(io::reader& r, std::string_view owner) {
     return get_enum(r, owner, "column dtype", dtype::timestamp);
