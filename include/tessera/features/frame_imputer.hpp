@@ -114,7 +114,7 @@ public:
 
     static frame_imputer_fitted load(io::reader& r) {
         constexpr std::string_view owner = "frame_imputer";
-        detail::read_version(r, owner, payload_version);
+        detail::check_version(r, owner, payload_version);
         const bool ind = detail::read_flag(r, owner, "add_indicator");
         const auto n = r.get<std::uint64_t>("column count");
         std::vector<detail::imputed_column> cols;

@@ -83,7 +83,7 @@ public:
     }
 
     static maxabs_scaler_fitted load(io::reader& r) {
-        detail::read_version(r, "maxabs_scaler", payload_version);
+        detail::check_version(r, "maxabs_scaler", payload_version);
         auto max_abs = r.get_tensor<double, 1>("max_abs");
         auto scale = r.get_tensor<double, 1>("scale");
         const auto n = r.get<std::int64_t>("n_samples_seen");

@@ -113,7 +113,7 @@ public:
 
     static minmax_scaler_fitted load(io::reader& r) {
         constexpr std::string_view owner = "minmax_scaler";
-        detail::read_version(r, owner, payload_version);
+        detail::check_version(r, owner, payload_version);
         std::pair<double, double> range;
         range.first = r.get<double>("feature_range.min");
         range.second = r.get<double>("feature_range.max");

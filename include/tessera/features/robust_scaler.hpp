@@ -105,7 +105,7 @@ public:
 
     static robust_scaler_fitted load(io::reader& r) {
         constexpr std::string_view owner = "robust_scaler";
-        detail::read_version(r, owner, payload_version);
+        detail::check_version(r, owner, payload_version);
         const bool wc = detail::read_flag(r, owner, "with_centering");
         const bool ws = detail::read_flag(r, owner, "with_scaling");
         auto center = r.get_tensor<double, 1>("center");

@@ -206,7 +206,7 @@ public:
 
     static simple_imputer_fitted load(io::reader& r) {
         constexpr std::string_view owner = "simple_imputer";
-        detail::read_version(r, owner, payload_version);
+        detail::check_version(r, owner, payload_version);
         const auto s = r.get<std::uint8_t>("strategy");
         if (s > 3)
             throw format_error(tessera::detail::concat(owner, ": field 'strategy' is ",

@@ -16,6 +16,7 @@
 #include <tessera/exec/policy.hpp>
 #include <tessera/features/detail/column_stats.hpp>
 #include <tessera/features/detail/device_hook.hpp>
+#include <tessera/features/detail/payload.hpp>
 #include <tessera/features/standard_scaler.hpp>
 
 namespace tessera::features::detail {
@@ -102,14 +103,6 @@ private:
 };
 
 // ---- model-file helpers ------------------------------------------------------------
-
-inline void read_version(io::reader& r, std::string_view owner, std::uint32_t expected) {
-    const auto version = r.get<std::uint32_t>("payload version");
-    if (version != expected)
-        throw format_error(tessera::detail::concat(owner, ": payload version ", version,
-                                                   " is not one this build reads (", expected,
-                                                   ")"));
-}
 
 inline bool read_flag(io::reader& r, std::string_view owner, std::string_view field) {
     const auto v = r.get<std::uint8_t>(field);
