@@ -1,0 +1,438 @@
+// tessera/kernels/detail/gemm_driver.hpp — the fast SGEMM behind exec::simd and
+// exec::par: GotoBLAS/BLIS structure (Goto & van de Geijn 2008; Van Zee & van
+// de Geijn 2015), written over the xsimd architecture tag.
+//
+//   1. op(B) (K x N) is packed into column panels of NR = 2 vectors, K x NR each,
+//      zero-padded past N; op(A) (M x K) into row panels of MR rows, K x MR each,
+//      zero-padded past M. The transposed variants differ only in the packing.
+//   2. C is cut into task tiles (TM x TN, sizes from M and N only). A task walks
+//      K in blocks of KC; for each block and each MR-row micro-panel of A (kept
+//      in L1), it streams the NR-column micro-panels of B (the KC x TN block
+//      stays in L2) through the MR x NR register-blocked micro-kernel.
+//   3. The micro-kernel keeps MR x 2 vector accumulators, adds
+//      sum_k a[i,k] * b[k,j] in k order with one FMA per step, and writes the
+//      tile once per K block: c = alpha*acc + beta*c on the first block,
+//      c = alpha*acc + c on the others, and the epilogue act(c + bias[j]) on
+//      the last. Edge tiles run the same (non-inlined) micro-kernel on a padded
+//      copy of the C tile, so every element of C is computed by the same
+//      sequence of operations wherever it sits and whatever thread runs it:
+//      results are bitwise identical for any thread count.
+//   4. M == 1 or N == 1 is a matrix-vector product: dot products along
+//      contiguous rows, or FMAs along contiguous columns, never a padded panel.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+
+#include <tessera/exec/parallel.hpp>
+#include <tessera/exec/policy.hpp>
+#include <tessera/kernels/detail/gemm_activation.hpp>
+#include <tessera/kernels/detail/simd.hpp>
+
+namespace tessera::kernels::detail::gemm {
+
+// ---- blocking ------------------------------------------------------------------
+
+template <class Arch>
+struct blocking {
+    static constexpr std::size_t W = xsimd::batch<float, Arch>::size;
+    static constexpr std::size_t NR = 2 * W;
+    // MR x 2 accumulators + 2 B vectors + 1 broadcast must fit the register file:
+    // 24 of 32 zmm on AVX-512, 12 of 16 ymm/xmm on AVX2/SSE.
+    static constexpr std::size_t MR = W >= 16 ? 12 : 6;
+    // A K block: an MR x KC micro-panel of A (KC*MR*4 bytes) lives in L1 while
+    // the KC x TN block of B (at most KC*NC*4 bytes) lives in L2.
+    static constexpr std::size_t KC = 384;
+    static constexpr std::size_t NC = W >= 16 ? 512 : 256;
+    static constexpr std::size_t MC = 16 * MR;
+};
+
+constexpr std::size_t round_up(std::size_t x, std::size_t m) noexcept {
+    return (x + m - 1) / m * m;
+}
+constexpr std::size_t div_up(std::size_t x, std::size_t m) noexcept { return (x + m - 1) / m; }
+
+// ---- scratch memory: one growing, 64-byte aligned buffer per thread and slot ---
+
+struct aligned_free {
+    void operator()(float* p) const noexcept { std::free(p); }
+};
+
+inline float* scratch(int slot, std::size_t n) {
+    struct buffer {
+        std::unique_ptr<float, aligned_free> p;
+        std::size_t cap = 0;
+    };
+    thread_local buffer bufs[3];
+    buffer& b = bufs[slot];
+    if (b.cap < n) {
+        const std::size_t bytes = round_up(n * sizeof(float), 64);
+        auto* p = static_cast<float*>(std::aligned_alloc(64, bytes));
+        if (p == nullptr) throw std::bad_alloc();
+        b.p.reset(p);
+        b.cap = bytes / sizeof(float);
+    }
+    return b.p.get();
+}
+
+// ---- packing -------------------------------------------------------------------
+
+// Column panels [p0, p1) of op(B): panel p holds columns [p*NR, p*NR + NR) as K
+// rows of NR floats.
+template <std::size_t NR>
+void pack_b(transpose tb, std::size_t K, std::size_t N, const float* B, std::size_t ldb,
+            std::size_t p0, std::size_t p1, float* Bp) {
+    for (std::size_t p = p0; p < p1; ++p) {
+        const std::size_t j0 = p * NR;
+        const std::size_t nj = std::min(NR, N - j0);
+        float* dst = Bp + p * K * NR;
+        if (tb == transpose::no) {
+            for (std::size_t k = 0; k < K; ++k) {
+                const float* src = B + k * ldb + j0;
+                float* d = dst + k * NR;
+                for (std::size_t j = 0; j < nj; ++j) d[j] = src[j];
+                for (std::size_t j = nj; j < NR; ++j) d[j] = 0.0f;
+            }
+        } else {
+            for (std::size_t j = 0; j < nj; ++j) {
+                const float* src = B + (j0 + j) * ldb;
+                for (std::size_t k = 0; k < K; ++k) dst[k * NR + j] = src[k];
+            }
+            for (std::size_t j = nj; j < NR; ++j)
+                for (std::size_t k = 0; k < K; ++k) dst[k * NR + j] = 0.0f;
+        }
+    }
+}
+
+// Row panels [p0, p1) of op(A): panel p holds rows [p*MR, p*MR + MR) as K
+// columns of MR floats.
+template <std::size_t MR>
+void pack_a(transpose ta, std::size_t M, std::size_t K, const float* A, std::size_t lda,
+            std::size_t p0, std::size_t p1, float* Ap) {
+    for (std::size_t p = p0; p < p1; ++p) {
+        const std::size_t i0 = p * MR;
+        const std::size_t mi = std::min(MR, M - i0);
+        float* dst = Ap + p * K * MR;
+        if (ta == transpose::yes) {
+            for (std::size_t k = 0; k < K; ++k) {
+                const float* src = A + k * lda + i0;
+                float* d = dst + k * MR;
+                for (std::size_t i = 0; i < mi; ++i) d[i] = src[i];
+                for (std::size_t i = mi; i < MR; ++i) d[i] = 0.0f;
+            }
+        } else if (mi == MR) {
+            const float* rows[MR];
+            for (std::size_t i = 0; i < MR; ++i) rows[i] = A + (i0 + i) * lda;
+            for (std::size_t k = 0; k < K; ++k) {
+                float* d = dst + k * MR;
+                for (std::size_t i = 0; i < MR; ++i) d[i] = rows[i][k];
+            }
+        } else {
+            for (std::size_t k = 0; k < K; ++k) {
+                float* d = dst + k * MR;
+                for (std::size_t i = 0; i < mi; ++i) d[i] = A[(i0 + i) * lda + k];
+                for (std::size_t i = mi; i < MR; ++i) d[i] = 0.0f;
+            }
+        }
+    }
+}
+
+// ---- the micro-kernel ----------------------------------------------------------
+
+// How a tile leaves the registers.
+struct tile_store {
+    float alpha;
+    float beta;
+    bool first;   // first K block: c = alpha*acc + beta*c (beta == 0: C not read)
+    bool last;    // last K block: apply the epilogue
+    epilogue ep;
+    float slope;
+    const float* bias;  // padded to the panel width, offset to the tile's column
+};
+
+template <class V>
+V fma_(V a, V b, V c) noexcept {
+    return xsimd::fma(a, b, c);
+}
+inline float fma_(float a, float b, float c) noexcept { return std::fma(a, b, c); }
+
+// The one formula that takes an accumulated product to its final value.
+template <class V>
+V finish(V acc, V c_old, const V& bias, const tile_store& st) noexcept {
+    V r;
+    if (st.first) {
+        r = st.beta == 0.0f ? V(st.alpha) * acc : fma_(V(st.alpha), acc, V(st.beta) * c_old);
+    } else {
+        r = fma_(V(st.alpha), acc, c_old);
+    }
+    if (st.last && st.ep != epilogue::none) r = activate(st.ep, r + bias, st.slope);
+    return r;
+}
+
+// C tile (MR x NR at c, row stride ldc) from kc steps of packed A (a) and B (b).
+// Not inlined: full and edge tiles must run the very same instructions.
+template <class Arch>
+[[gnu::noinline]] void micro_kernel(std::size_t kc, const float* __restrict a,
+                                    const float* __restrict b, float* c, std::size_t ldc,
+                                    const tile_store& st) {
+    using batch = xsimd::batch<float, Arch>;
+    constexpr std::size_t W = blocking<Arch>::W;
+    constexpr std::size_t MR = blocking<Arch>::MR;
+    constexpr std::size_t NR = blocking<Arch>::NR;
+    batch acc0[MR];
+    batch acc1[MR];
+#pragma GCC unroll 16
+    for (std::size_t i = 0; i < MR; ++i) {
+        acc0[i] = batch(0.0f);
+        acc1[i] = batch(0.0f);
+    }
+    for (std::size_t k = 0; k < kc; ++k) {
+        const batch b0 = batch::load_aligned(b);
+        const batch b1 = batch::load_aligned(b + W);
+#pragma GCC unroll 16
+        for (std::size_t i = 0; i < MR; ++i) {
+            const batch ai(a[i]);
+            acc0[i] = xsimd::fma(ai, b0, acc0[i]);
+            acc1[i] = xsimd::fma(ai, b1, acc1[i]);
+        }
+        a += MR;
+        b += NR;
+    }
+    const bool read_c = !st.first || st.beta != 0.0f;
+    const batch bias0 = st.bias ? batch::load_unaligned(st.bias) : batch(0.0f);
+    const batch bias1 = st.bias ? batch::load_unaligned(st.bias + W) : batch(0.0f);
+    for (std::size_t i = 0; i < MR; ++i) {
+        float* ci = c + i * ldc;
+        const batch c0 = read_c ? batch::load_unaligned(ci) : batch(0.0f);
+        const batch c1 = read_c ? batch::load_unaligned(ci + W) : batch(0.0f);
+        finish(acc0[i], c0, bias0, st).store_unaligned(ci);
+        finish(acc1[i], c1, bias1, st).store_unaligned(ci + W);
+    }
+}
+
+// ---- the driver ----------------------------------------------------------------
+
+struct problem {
+    transpose ta, tb;
+    std::size_t M, N, K;
+    float alpha;
+    const float* A;
+    std::size_t lda;
+    const float* B;
+    std::size_t ldb;
+    float beta;
+    float* C;
+    std::size_t ldc;
+    epilogue ep;
+    const float* bias;
+    float slope;
+};
+
+// Runs f(i) for i in [0, n) inline or on the pool; f writes disjoint outputs.
+template <class Tag, class F>
+void run_tasks(const Tag& tag, std::size_t n, F&& f) {
+    if constexpr (requires { tag.threads; }) {
+        exec::thread_pool::instance().run(tag.threads, n, f);
+    } else {
+        for (std::size_t i = 0; i < n; ++i) f(i);
+    }
+}
+
+// One task: C[r0:r1, c0:c1] (r0 a multiple of MR, c0 of NR) over all of K.
+template <class Arch>
+void compute_tile(const problem& pr, const float* Ap, const float* Bp, const float* bias_pad,
+                  std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1) {
+    using blk = blocking<Arch>;
+    constexpr std::size_t MR = blk::MR;
+    constexpr std::size_t NR = blk::NR;
+    const std::size_t K = pr.K;
+    const std::size_t nkb = div_up(K, blk::KC);
+    const std::size_t kcb = div_up(K, nkb);  // equal K blocks, from K alone
+    alignas(64) float edge[MR * NR];
+    for (std::size_t pc = 0; pc < K; pc += kcb) {
+        const std::size_t kc = std::min(kcb, K - pc);
+        tile_store st{pr.alpha, pr.beta, pc == 0, pc + kc == K, pr.ep, pr.slope, nullptr};
+        for (std::size_t ir = r0; ir < r1; ir += MR) {
+            const float* a = Ap + (ir / MR) * K * MR + pc * MR;
+            const std::size_t m = std::min(MR, pr.M - ir);
+            for (std::size_t jr = c0; jr < c1; jr += NR) {
+                const float* b = Bp + (jr / NR) * K * NR + pc * NR;
+                const std::size_t n = std::min(NR, pr.N - jr);
+                st.bias = bias_pad ? bias_pad + jr : nullptr;
+                float* c = pr.C + ir * pr.ldc + jr;
+                if (m == MR && n == NR) {
+                    micro_kernel<Arch>(kc, a, b, c, pr.ldc, st);
+                    continue;
+                }
+                const bool read_c = !st.first || st.beta != 0.0f;
+                for (std::size_t i = 0; i < MR; ++i)
+                    for (std::size_t j = 0; j < NR; ++j)
+                        edge[i * NR + j] = (read_c && i < m && j < n) ? c[i * pr.ldc + j] : 0.0f;
+                micro_kernel<Arch>(kc, a, b, edge, NR, st);
+                for (std::size_t i = 0; i < m; ++i)
+                    std::memcpy(c + i * pr.ldc, edge + i * NR, n * sizeof(float));
+            }
+        }
+    }
+}
+
+// ---- matrix-vector products (M == 1 or N == 1) ---------------------------------
+
+// y[i * incy] for i in [0, L): alpha * sum_k X(i, k) v[k] + beta * y, then the
+// epilogue with bias[i * bias_inc]. X(i, k) = X[i * ldx + k] when `dot`
+// (rows contiguous along k), X[k * ldx + i] otherwise (columns contiguous).
+struct gemv_problem {
+    bool dot;
+    std::size_t L, K;
+    float alpha;
+    const float* X;
+    std::size_t ldx;
+    const float* v;  // K floats, contiguous
+    float beta;
+    float* y;
+    std::size_t incy;
+    epilogue ep;
+    const float* bias;
+    std::size_t bias_inc;
+    float slope;
+};
+
+inline float gemv_finish(const gemv_problem& g, std::size_t i, float acc) {
+    float* yi = g.y + i * g.incy;
+    tile_store st{g.alpha, g.beta, true, true, g.ep, g.slope, nullptr};
+    const float b = g.bias ? g.bias[i * g.bias_inc] : 0.0f;
+    return finish(acc, g.beta == 0.0f ? 0.0f : *yi, b, st);
+}
+
+// Outputs [i0, i1); each output's sum runs in the same order wherever it sits.
+template <class Arch>
+void gemv_range(const gemv_problem& g, std::size_t i0, std::size_t i1) {
+    using batch = xsimd::batch<float, Arch>;
+    constexpr std::size_t W = batch::size;
+    if (g.dot) {
+        const std::size_t kv = g.K / (2 * W) * (2 * W);
+        for (std::size_t i = i0; i < i1; ++i) {
+            const float* x = g.X + i * g.ldx;
+            batch s0(0.0f), s1(0.0f);
+            for (std::size_t k = 0; k < kv; k += 2 * W) {
+                s0 = xsimd::fma(batch::load_unaligned(x + k), batch::load_unaligned(g.v + k), s0);
+                s1 = xsimd::fma(batch::load_unaligned(x + k + W),
+                                batch::load_unaligned(g.v + k + W), s1);
+            }
+            float acc = simd::reduce_add(s0 + s1);
+            for (std::size_t k = kv; k < g.K; ++k) acc = std::fma(x[k], g.v[k], acc);
+            *(g.y + i * g.incy) = gemv_finish(g, i, acc);
+        }
+        return;
+    }
+    constexpr std::size_t S = 4 * W;  // outputs per strip
+    alignas(64) float out[S];
+    for (std::size_t s0 = i0; s0 < i1; s0 += S) {
+        const std::size_t ns = std::min(S, i1 - s0);
+        if (ns == S) {
+            batch a[4] = {batch(0.0f), batch(0.0f), batch(0.0f), batch(0.0f)};
+            for (std::size_t k = 0; k < g.K; ++k) {
+                const float* x = g.X + k * g.ldx + s0;
+                const batch vk(g.v[k]);
+                for (std::size_t q = 0; q < 4; ++q)
+                    a[q] = xsimd::fma(batch::load_unaligned(x + q * W), vk, a[q]);
+            }
+            for (std::size_t q = 0; q < 4; ++q) a[q].store_aligned(out + q * W);
+        } else {
+            for (std::size_t j = 0; j < ns; ++j) out[j] = 0.0f;
+            for (std::size_t k = 0; k < g.K; ++k) {
+                const float* x = g.X + k * g.ldx + s0;
+                for (std::size_t j = 0; j < ns; ++j) out[j] = std::fma(x[j], g.v[k], out[j]);
+            }
+        }
+        for (std::size_t j = 0; j < ns; ++j) *(g.y + (s0 + j) * g.incy) = gemv_finish(g, s0 + j, out[j]);
+    }
+}
+
+template <class Arch, class Tag>
+void gemv(const Tag& tag, const gemv_problem& g) {
+    // Chunks of outputs sized from L and K only; each output is one task's.
+    constexpr std::size_t unit = 4 * xsimd::batch<float, Arch>::size;
+    const std::size_t per = std::max<std::size_t>(unit, round_up(std::size_t{1} << 15, unit) / std::max<std::size_t>(g.K, 1) / unit * unit);
+    const std::size_t n = div_up(g.L, per);
+    run_tasks(tag, n, [&](std::size_t t) { gemv_range<Arch>(g, t * per, std::min(g.L, (t + 1) * per)); });
+}
+
+// ---- entry ---------------------------------------------------------------------
+
+template <class Arch, class Tag>
+void sgemm_fast(const Tag& tag, const problem& pr) {
+    using blk = blocking<Arch>;
+    constexpr std::size_t MR = blk::MR;
+    constexpr std::size_t NR = blk::NR;
+    const std::size_t M = pr.M, N = pr.N, K = pr.K;
+
+    if (N == 1 || M == 1) {
+        gemv_problem g{};
+        const bool col = N == 1;  // outputs are C's column 0 (else its row 0)
+        const transpose tx = col ? pr.ta : pr.tb;
+        const transpose tv = col ? pr.tb : pr.ta;
+        float* v = scratch(2, K);
+        // v[k] = op(B)[k][0] (col) or op(A)[0][k] (row)
+        const float* src = col ? pr.B : pr.A;
+        const std::size_t ld = col ? pr.ldb : pr.lda;
+        const bool strided = col ? tv == transpose::no : tv == transpose::yes;
+        for (std::size_t k = 0; k < K; ++k) v[k] = strided ? src[k * ld] : src[k];
+        g.dot = col ? tx == transpose::no : tx == transpose::yes;
+        g.L = col ? M : N;
+        g.K = K;
+        g.alpha = pr.alpha;
+        g.X = col ? pr.A : pr.B;
+        g.ldx = col ? pr.lda : pr.ldb;
+        g.v = v;
+        g.beta = pr.beta;
+        g.y = pr.C;
+        g.incy = col ? pr.ldc : 1;
+        g.ep = pr.ep;
+        g.bias = pr.ep == epilogue::none ? nullptr : pr.bias;
+        g.bias_inc = col ? 0 : 1;
+        g.slope = pr.slope;
+        gemv<Arch>(tag, g);
+        return;
+    }
+
+    const std::size_t pa = div_up(M, MR), pb = div_up(N, NR);
+    float* Ap = scratch(0, pa * K * MR);
+    float* Bp = scratch(1, pb * K * NR + round_up(N, NR));
+    float* bias_pad = nullptr;
+    if (pr.ep != epilogue::none) {
+        bias_pad = Bp + pb * K * NR;
+        std::memcpy(bias_pad, pr.bias, N * sizeof(float));
+        for (std::size_t j = N; j < pb * NR; ++j) bias_pad[j] = 0.0f;
+    }
+
+    // Packing: panels in groups of about 64 KiB of output.
+    const std::size_t ga = std::max<std::size_t>(1, (std::size_t{1} << 14) / (K * MR));
+    const std::size_t gb = std::max<std::size_t>(1, (std::size_t{1} << 14) / (K * NR));
+    const std::size_t na = div_up(pa, ga), nb = div_up(pb, gb);
+    run_tasks(tag, na + nb, [&](std::size_t t) {
+        if (t < na) {
+            pack_a<MR>(pr.ta, M, K, pr.A, pr.lda, t * ga, std::min(pa, (t + 1) * ga), Ap);
+        } else {
+            t -= na;
+            pack_b<NR>(pr.tb, K, N, pr.B, pr.ldb, t * gb, std::min(pb, (t + 1) * gb), Bp);
+        }
+    });
+
+    // Task tiles: TN columns (at most NC), TM rows (about an eighth of M, at most MC).
+    const std::size_t TN = std::min(blk::NC, pb * NR);
+    const std::size_t TM = std::clamp(round_up(div_up(M, 8), MR), MR, blk::MC);
+    const std::size_t tm = div_up(M, TM), tn = div_up(N, TN);
+    run_tasks(tag, tm * tn, [&](std::size_t t) {
+        const std::size_t bi = t / tn, bj = t % tn;
+        compute_tile<Arch>(pr, Ap, Bp, bias_pad, bi * TM, std::min(M, (bi + 1) * TM), bj * TN,
+                           std::min(N, (bj + 1) * TN));
+    });
+}
+
+}  // namespace tessera::kernels::detail::gemm
