@@ -264,7 +264,9 @@ void apply_epilogue(const P& policy, epilogue ep, std::size_t M, std::size_t N, 
 //   dbias[j] = sum_i dZ[i, j]             (overwritten when dbias != nullptr; rows in order)
 // S is the saved tensor grad_source_of(ep) names (Y, or Z for bias_gelu); it is
 // not read for epilogue::none and epilogue::bias (may be nullptr). The leaky
-// slope must be the forward one (and >= 0 when S is the output).
+// slope must be the forward one (and >= 0 when S is the output). relu passes no
+// gradient through an inactive unit (S <= 0), not even a NaN, as PyTorch's
+// threshold_backward; every other case propagates NaN.
 template <exec::execution_policy P>
 void epilogue_backward(const P& policy, epilogue ep, std::size_t M, std::size_t N,
                        const float* dY, std::size_t lddy, const float* S, std::size_t lds,
