@@ -32,6 +32,7 @@
 #include <tessera/exec/parallel.hpp>
 #include <tessera/exec/policy.hpp>
 #include <tessera/kernels/detail/gemm_activation.hpp>
+#include <tessera/kernels/detail/gemm_pack.hpp>
 #include <tessera/kernels/detail/simd.hpp>
 
 namespace tessera::kernels::detail::gemm {
@@ -51,6 +52,11 @@ struct blocking {
     static constexpr std::size_t NC = W >= 16 ? 512 : 256;
     static constexpr std::size_t MC = 16 * MR;
 };
+
+// Below these sizes exec::par stays on the calling thread (for the whole call,
+// or for the packing); only where work runs changes, never a result.
+inline constexpr std::size_t serial_macs = std::size_t{1} << 17;
+inline constexpr std::size_t serial_pack = std::size_t{1} << 16;
 
 constexpr std::size_t round_up(std::size_t x, std::size_t m) noexcept {
     return (x + m - 1) / m * m;
@@ -78,68 +84,6 @@ inline float* scratch(int slot, std::size_t n) {
         b.cap = bytes / sizeof(float);
     }
     return b.p.get();
-}
-
-// ---- packing -------------------------------------------------------------------
-
-// Column panels [p0, p1) of op(B): panel p holds columns [p*NR, p*NR + NR) as K
-// rows of NR floats.
-template <std::size_t NR>
-void pack_b(transpose tb, std::size_t K, std::size_t N, const float* B, std::size_t ldb,
-            std::size_t p0, std::size_t p1, float* Bp) {
-    for (std::size_t p = p0; p < p1; ++p) {
-        const std::size_t j0 = p * NR;
-        const std::size_t nj = std::min(NR, N - j0);
-        float* dst = Bp + p * K * NR;
-        if (tb == transpose::no) {
-            for (std::size_t k = 0; k < K; ++k) {
-                const float* src = B + k * ldb + j0;
-                float* d = dst + k * NR;
-                for (std::size_t j = 0; j < nj; ++j) d[j] = src[j];
-                for (std::size_t j = nj; j < NR; ++j) d[j] = 0.0f;
-            }
-        } else {
-            for (std::size_t j = 0; j < nj; ++j) {
-                const float* src = B + (j0 + j) * ldb;
-                for (std::size_t k = 0; k < K; ++k) dst[k * NR + j] = src[k];
-            }
-            for (std::size_t j = nj; j < NR; ++j)
-                for (std::size_t k = 0; k < K; ++k) dst[k * NR + j] = 0.0f;
-        }
-    }
-}
-
-// Row panels [p0, p1) of op(A): panel p holds rows [p*MR, p*MR + MR) as K
-// columns of MR floats.
-template <std::size_t MR>
-void pack_a(transpose ta, std::size_t M, std::size_t K, const float* A, std::size_t lda,
-            std::size_t p0, std::size_t p1, float* Ap) {
-    for (std::size_t p = p0; p < p1; ++p) {
-        const std::size_t i0 = p * MR;
-        const std::size_t mi = std::min(MR, M - i0);
-        float* dst = Ap + p * K * MR;
-        if (ta == transpose::yes) {
-            for (std::size_t k = 0; k < K; ++k) {
-                const float* src = A + k * lda + i0;
-                float* d = dst + k * MR;
-                for (std::size_t i = 0; i < mi; ++i) d[i] = src[i];
-                for (std::size_t i = mi; i < MR; ++i) d[i] = 0.0f;
-            }
-        } else if (mi == MR) {
-            const float* rows[MR];
-            for (std::size_t i = 0; i < MR; ++i) rows[i] = A + (i0 + i) * lda;
-            for (std::size_t k = 0; k < K; ++k) {
-                float* d = dst + k * MR;
-                for (std::size_t i = 0; i < MR; ++i) d[i] = rows[i][k];
-            }
-        } else {
-            for (std::size_t k = 0; k < K; ++k) {
-                float* d = dst + k * MR;
-                for (std::size_t i = 0; i < mi; ++i) d[i] = A[(i0 + i) * lda + k];
-                for (std::size_t i = mi; i < MR; ++i) d[i] = 0.0f;
-            }
-        }
-    }
 }
 
 // ---- the micro-kernel ----------------------------------------------------------
@@ -174,12 +118,12 @@ V finish(V acc, V c_old, const V& bias, const tile_store& st) noexcept {
     return r;
 }
 
-// C tile (MR x NR at c, row stride ldc) from kc steps of packed A (a) and B (b).
-// Not inlined: full and edge tiles must run the very same instructions.
+// C tile (m <= MR rows, n <= NR columns at c, row stride ldc) from kc steps of
+// packed A (a) and B (b). Not inlined: every tile runs the same instructions.
 template <class Arch>
 [[gnu::noinline]] void micro_kernel(std::size_t kc, const float* __restrict a,
                                     const float* __restrict b, float* c, std::size_t ldc,
-                                    const tile_store& st) {
+                                    std::size_t m, std::size_t n, const tile_store& st) {
     using batch = xsimd::batch<float, Arch>;
     constexpr std::size_t W = blocking<Arch>::W;
     constexpr std::size_t MR = blocking<Arch>::MR;
@@ -203,15 +147,36 @@ template <class Arch>
         a += MR;
         b += NR;
     }
+    // Rows [0, m) and columns [0, n) of the tile are C's; a partial vector goes
+    // through a zero-padded buffer, so it sees the same arithmetic as a full one.
     const bool read_c = !st.first || st.beta != 0.0f;
     const batch bias0 = st.bias ? batch::load_unaligned(st.bias) : batch(0.0f);
     const batch bias1 = st.bias ? batch::load_unaligned(st.bias + W) : batch(0.0f);
-    for (std::size_t i = 0; i < MR; ++i) {
+    if (n == NR) {
+        for (std::size_t i = 0; i < m; ++i) {
+            float* ci = c + i * ldc;
+            const batch c0 = read_c ? batch::load_unaligned(ci) : batch(0.0f);
+            const batch c1 = read_c ? batch::load_unaligned(ci + W) : batch(0.0f);
+            finish(acc0[i], c0, bias0, st).store_unaligned(ci);
+            finish(acc1[i], c1, bias1, st).store_unaligned(ci + W);
+        }
+        return;
+    }
+    alignas(64) float part[W];
+    const std::size_t n1 = n > W ? n - W : 0;  // columns in the second vector
+    for (std::size_t i = 0; i < m; ++i) {
         float* ci = c + i * ldc;
+        if (n1 == 0) {
+            for (std::size_t j = 0; j < W; ++j) part[j] = read_c && j < n ? ci[j] : 0.0f;
+            finish(acc0[i], batch::load_aligned(part), bias0, st).store_aligned(part);
+            std::copy_n(part, n, ci);
+            continue;
+        }
         const batch c0 = read_c ? batch::load_unaligned(ci) : batch(0.0f);
-        const batch c1 = read_c ? batch::load_unaligned(ci + W) : batch(0.0f);
         finish(acc0[i], c0, bias0, st).store_unaligned(ci);
-        finish(acc1[i], c1, bias1, st).store_unaligned(ci + W);
+        for (std::size_t j = 0; j < W; ++j) part[j] = read_c && j < n1 ? ci[W + j] : 0.0f;
+        finish(acc1[i], batch::load_aligned(part), bias1, st).store_aligned(part);
+        std::copy_n(part, n1, ci + W);
     }
 }
 
@@ -253,7 +218,6 @@ void compute_tile(const problem& pr, const float* Ap, const float* Bp, const flo
     const std::size_t K = pr.K;
     const std::size_t nkb = div_up(K, blk::KC);
     const std::size_t kcb = div_up(K, nkb);  // equal K blocks, from K alone
-    alignas(64) float edge[MR * NR];
     for (std::size_t pc = 0; pc < K; pc += kcb) {
         const std::size_t kc = std::min(kcb, K - pc);
         tile_store st{pr.alpha, pr.beta, pc == 0, pc + kc == K, pr.ep, pr.slope, nullptr};
@@ -264,18 +228,7 @@ void compute_tile(const problem& pr, const float* Ap, const float* Bp, const flo
                 const float* b = Bp + (jr / NR) * K * NR + pc * NR;
                 const std::size_t n = std::min(NR, pr.N - jr);
                 st.bias = bias_pad ? bias_pad + jr : nullptr;
-                float* c = pr.C + ir * pr.ldc + jr;
-                if (m == MR && n == NR) {
-                    micro_kernel<Arch>(kc, a, b, c, pr.ldc, st);
-                    continue;
-                }
-                const bool read_c = !st.first || st.beta != 0.0f;
-                for (std::size_t i = 0; i < MR; ++i)
-                    for (std::size_t j = 0; j < NR; ++j)
-                        edge[i * NR + j] = (read_c && i < m && j < n) ? c[i * pr.ldc + j] : 0.0f;
-                micro_kernel<Arch>(kc, a, b, edge, NR, st);
-                for (std::size_t i = 0; i < m; ++i)
-                    std::memcpy(c + i * pr.ldc, edge + i * NR, n * sizeof(float));
+                micro_kernel<Arch>(kc, a, b, pr.C + ir * pr.ldc + jr, pr.ldc, m, n, st);
             }
         }
     }
@@ -371,6 +324,10 @@ void sgemm_fast(const Tag& tag, const problem& pr) {
     constexpr std::size_t MR = blk::MR;
     constexpr std::size_t NR = blk::NR;
     const std::size_t M = pr.M, N = pr.N, K = pr.K;
+    if constexpr (requires { tag.threads; }) {
+        // A few microseconds of work: waking the pool would cost more.
+        if (M * N * K <= serial_macs) return sgemm_fast<Arch>(exec::serial_tag<true>{}, pr);
+    }
 
     if (N == 1 || M == 1) {
         gemv_problem g{};
@@ -415,14 +372,19 @@ void sgemm_fast(const Tag& tag, const problem& pr) {
     const std::size_t ga = std::max<std::size_t>(1, (std::size_t{1} << 14) / (K * MR));
     const std::size_t gb = std::max<std::size_t>(1, (std::size_t{1} << 14) / (K * NR));
     const std::size_t na = div_up(pa, ga), nb = div_up(pb, gb);
-    run_tasks(tag, na + nb, [&](std::size_t t) {
+    auto pack = [&](std::size_t t) {
         if (t < na) {
-            pack_a<MR>(pr.ta, M, K, pr.A, pr.lda, t * ga, std::min(pa, (t + 1) * ga), Ap);
+            pack_a<Arch, MR>(pr.ta, M, K, pr.A, pr.lda, t * ga, std::min(pa, (t + 1) * ga), Ap);
         } else {
             t -= na;
-            pack_b<NR>(pr.tb, K, N, pr.B, pr.ldb, t * gb, std::min(pb, (t + 1) * gb), Bp);
+            pack_b<Arch, NR>(pr.tb, K, N, pr.B, pr.ldb, t * gb, std::min(pb, (t + 1) * gb), Bp);
         }
-    });
+    };
+    if (K * (M + N) <= serial_pack) {
+        for (std::size_t t = 0; t < na + nb; ++t) pack(t);
+    } else {
+        run_tasks(tag, na + nb, pack);
+    }
 
     // Task tiles: TN columns (at most NC), TM rows (about an eighth of M, at most MC).
     const std::size_t TN = std::min(blk::NC, pb * NR);
