@@ -62,6 +62,22 @@ inline void transpose16(const float* const* src, std::size_t k0, Put&& put) {
 }
 #endif
 
+// K rows of R floats from rows of `count` contiguous floats, ld apart: the two
+// packings that need no transpose. Zero past count.
+template <std::size_t R>
+void copy_panel(std::size_t K, const float* src, std::size_t ld, std::size_t count, float* dst) {
+    for (std::size_t k = 0; k < K; ++k) {
+        const float* s = src + k * ld;
+        float* d = dst + k * R;
+        if (count == R) {
+            std::copy_n(s, R, d);
+            continue;
+        }
+        for (std::size_t j = 0; j < count; ++j) d[j] = s[j];
+        for (std::size_t j = count; j < R; ++j) d[j] = 0.0f;
+    }
+}
+
 // Column panels [p0, p1) of op(B): panel p holds columns [p*NR, p*NR + NR) as K
 // rows of NR floats, zero past N.
 template <class Arch, std::size_t NR>
@@ -72,16 +88,7 @@ void pack_b(transpose tb, std::size_t K, std::size_t N, const float* B, std::siz
         const std::size_t nj = std::min(NR, N - j0);
         float* dst = Bp + p * K * NR;
         if (tb == transpose::no) {
-            for (std::size_t k = 0; k < K; ++k) {
-                const float* src = B + k * ldb + j0;
-                float* d = dst + k * NR;
-                if (nj == NR) {
-                    std::copy_n(src, NR, d);
-                    continue;
-                }
-                for (std::size_t j = 0; j < nj; ++j) d[j] = src[j];
-                for (std::size_t j = nj; j < NR; ++j) d[j] = 0.0f;
-            }
+            copy_panel<NR>(K, B + j0, ldb, nj, dst);
             continue;
         }
         std::size_t k_done = 0;
@@ -116,16 +123,7 @@ void pack_a(transpose ta, std::size_t M, std::size_t K, const float* A, std::siz
         const std::size_t mi = std::min(MR, M - i0);
         float* dst = Ap + p * K * MR;
         if (ta == transpose::yes) {
-            for (std::size_t k = 0; k < K; ++k) {
-                const float* src = A + k * lda + i0;
-                float* d = dst + k * MR;
-                if (mi == MR) {
-                    std::copy_n(src, MR, d);
-                    continue;
-                }
-                for (std::size_t i = 0; i < mi; ++i) d[i] = src[i];
-                for (std::size_t i = mi; i < MR; ++i) d[i] = 0.0f;
-            }
+            copy_panel<MR>(K, A + i0, lda, mi, dst);
             continue;
         }
         std::size_t k_done = 0;
