@@ -19,6 +19,7 @@
 
 #include <sys/resource.h>
 
+#include <tessera/core/tensor.hpp>
 #include <tessera/eval/metrics.hpp>
 
 namespace gbdt_bench {
@@ -74,7 +75,8 @@ inline args parse_args(int argc, char** argv) {
 // rows x columns float32, label first. X is row-major rows x (columns - 1).
 struct table {
     std::size_t rows = 0, features = 0;
-    std::vector<float> X, y;
+    tessera::matrix<float> X;
+    std::vector<float> y;
 };
 
 inline table load_f32(const std::string& path, std::size_t max_rows = 0) {
@@ -88,7 +90,7 @@ inline table load_f32(const std::string& path, std::size_t max_rows = 0) {
     t.rows = max_rows ? std::min<std::size_t>(max_rows, hdr[0]) : hdr[0];
     const std::size_t cols = hdr[1];
     t.features = cols - 1;
-    t.X.resize(t.rows * t.features);
+    t.X = tessera::matrix<float>::from_shape({t.rows, t.features});
     t.y.resize(t.rows);
     std::vector<float> buf(cols * 4096);
     for (std::size_t r0 = 0; r0 < t.rows; r0 += 4096) {  // in blocks: no second full copy
@@ -98,7 +100,7 @@ inline table load_f32(const std::string& path, std::size_t max_rows = 0) {
             throw std::runtime_error(path + ": truncated");
         for (std::size_t i = 0; i < n; ++i) {
             t.y[r0 + i] = buf[i * cols];
-            std::memcpy(&t.X[(r0 + i) * t.features], &buf[i * cols + 1], t.features * sizeof(float));
+            std::memcpy(t.X.data() + (r0 + i) * t.features, &buf[i * cols + 1], t.features * sizeof(float));
         }
     }
     return t;
