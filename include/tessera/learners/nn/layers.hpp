@@ -57,18 +57,6 @@ namespace detail {
 inline constexpr kernels::transpose no_t = kernels::transpose::no;
 inline constexpr kernels::transpose tr_t = kernels::transpose::yes;
 
-// Gradients of y = gamma * xhat + beta over n x w: dgamma = sum_i dy xhat,
-// dbeta = sum_i dy (overwritten; rows in order).
-inline void affine_grads(const float* dy, const float* xhat, std::size_t n, std::size_t w,
-                         float* dgamma, float* dbeta) {
-    std::fill(dgamma, dgamma + w, 0.0f);
-    std::fill(dbeta, dbeta + w, 0.0f);
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < w; ++j) {
-            dgamma[j] += dy[i * w + j] * xhat[i * w + j];
-            dbeta[j] += dy[i * w + j];
-        }
-}
 }  // namespace detail
 
 template <class Act = identity>
@@ -198,32 +186,62 @@ struct dropout {
     }
 };
 
-struct batch_norm {
-    static constexpr bool is_dense = false;
-    static std::string name() { return "batch_norm"; }
+namespace detail {
+// What batch_norm and layer_norm share: an affine y = gamma * xhat + beta over
+// `width` features (gamma, beta trainable, initialised to 1 and 0), the
+// normalised input xhat kept for backward, and the affine's gradients.
+struct affine_norm {
+    std::size_t width_ = 0, g_off = 0, b_off = 0;
+    std::vector<float> y, xhat;
 
-    std::size_t width_ = 0, g_off = 0, b_off = 0, s_off = 0;  // state: running mean, running var
-    std::vector<float> y, xhat, mean, invstd;
-    std::vector<double> acc;  // column sums, then squared deviations
-
-    void setup(std::size_t in, std::size_t, std::size_t& poff, std::size_t& soff,
-               std::size_t rows, std::size_t) {
+    void setup_affine(std::size_t in, std::size_t& poff, std::size_t rows) {
         width_ = in;
         g_off = poff;
         b_off = poff + in;
         poff += 2 * in;
-        s_off = soff;
-        soff += 2 * in;
         y.assign(rows * in, 0.0f);
         xhat.assign(rows * in, 0.0f);
+    }
+    std::size_t width() const noexcept { return width_; }
+    void init_affine(float* params) const {
+        std::fill(params + g_off, params + g_off + width_, 1.0f);
+        std::fill(params + b_off, params + b_off + width_, 0.0f);
+    }
+    // dgamma = sum_i dy xhat, dbeta = sum_i dy (rows in order)
+    void affine_grads(const float* dy, std::size_t n, layer_context& c) const {
+        const std::size_t w = width_;
+        float* dgamma = c.grads + g_off;
+        float* dbeta = c.grads + b_off;
+        std::fill(dgamma, dgamma + w, 0.0f);
+        std::fill(dbeta, dbeta + w, 0.0f);
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t j = 0; j < w; ++j) {
+                dgamma[j] += dy[i * w + j] * xhat[i * w + j];
+                dbeta[j] += dy[i * w + j];
+            }
+    }
+};
+}  // namespace detail
+
+struct batch_norm : detail::affine_norm {
+    static constexpr bool is_dense = false;
+    static std::string name() { return "batch_norm"; }
+
+    std::size_t s_off = 0;  // state: running mean, running var
+    std::vector<float> mean, invstd;
+    std::vector<double> acc;  // column sums, then squared deviations
+
+    void setup(std::size_t in, std::size_t, std::size_t& poff, std::size_t& soff,
+               std::size_t rows, std::size_t) {
+        setup_affine(in, poff, rows);
+        s_off = soff;
+        soff += 2 * in;
         mean.assign(in, 0.0f);
         invstd.assign(in, 0.0f);
         acc.assign(2 * in, 0.0);
     }
-    std::size_t width() const noexcept { return width_; }
     void init(float* params, float* state, std::uint64_t, init_kind) const {
-        std::fill(params + g_off, params + g_off + width_, 1.0f);
-        std::fill(params + b_off, params + b_off + width_, 0.0f);
+        init_affine(params);
         std::fill(state + s_off, state + s_off + width_, 0.0f);
         std::fill(state + s_off + width_, state + s_off + 2 * width_, 1.0f);
     }
@@ -276,10 +294,10 @@ struct batch_norm {
     template <class P>
     float* backward(const P&, layer_context& c, const float*, std::size_t n, float* dy, float* dx) {
         const std::size_t w = width_;
-        float* dgamma = c.grads + g_off;
-        float* dbeta = c.grads + b_off;
+        const float* dgamma = c.grads + g_off;
+        const float* dbeta = c.grads + b_off;
         const float* gamma = c.params + g_off;
-        detail::affine_grads(dy, xhat.data(), n, w, dgamma, dbeta);
+        affine_grads(dy, n, c);
         if (!dx) return nullptr;
         const float inv_n = 1.0f / static_cast<float>(n);
         for (std::size_t i = 0; i < n; ++i)
@@ -290,28 +308,18 @@ struct batch_norm {
     }
 };
 
-struct layer_norm {
+struct layer_norm : detail::affine_norm {
     static constexpr bool is_dense = false;
     static std::string name() { return "layer_norm"; }
 
-    std::size_t width_ = 0, g_off = 0, b_off = 0;
-    std::vector<float> y, xhat, rstd;
+    std::vector<float> rstd;
 
     void setup(std::size_t in, std::size_t, std::size_t& poff, std::size_t&, std::size_t rows,
                std::size_t) {
-        width_ = in;
-        g_off = poff;
-        b_off = poff + in;
-        poff += 2 * in;
-        y.assign(rows * in, 0.0f);
-        xhat.assign(rows * in, 0.0f);
+        setup_affine(in, poff, rows);
         rstd.assign(rows, 0.0f);
     }
-    std::size_t width() const noexcept { return width_; }
-    void init(float* params, float*, std::uint64_t, init_kind) const {
-        std::fill(params + g_off, params + g_off + width_, 1.0f);
-        std::fill(params + b_off, params + b_off + width_, 0.0f);
-    }
+    void init(float* params, float*, std::uint64_t, init_kind) const { init_affine(params); }
 
     template <class P>
     const float* forward(const P&, layer_context& c, const float* x, std::size_t n, bool) {
@@ -341,10 +349,8 @@ struct layer_norm {
     template <class P>
     float* backward(const P&, layer_context& c, const float*, std::size_t n, float* dy, float* dx) {
         const std::size_t w = width_;
-        float* dgamma = c.grads + g_off;
-        float* dbeta = c.grads + b_off;
         const float* gamma = c.params + g_off;
-        detail::affine_grads(dy, xhat.data(), n, w, dgamma, dbeta);
+        affine_grads(dy, n, c);
         if (!dx) return nullptr;
         const float inv_w = 1.0f / static_cast<float>(w);
         for (std::size_t i = 0; i < n; ++i) {
