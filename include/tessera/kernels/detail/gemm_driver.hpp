@@ -28,6 +28,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <type_traits>
 
 #include <tessera/exec/parallel.hpp>
 #include <tessera/exec/policy.hpp>
@@ -105,17 +106,49 @@ V fma_(V a, V b, V c) noexcept {
 }
 inline float fma_(float a, float b, float c) noexcept { return std::fma(a, b, c); }
 
-// The one formula that takes an accumulated product to its final value.
+// How alpha * acc meets the old C: 0 = first K block with beta == 0 (C not
+// read), 1 = first block with beta != 0, 2 = a later block (add to C).
+template <int Mode, class V>
+V combine(V acc, V c_old, V alpha, V beta) noexcept {
+    if constexpr (Mode == 0) {
+        return alpha * acc;
+    } else if constexpr (Mode == 1) {
+        return fma_(alpha, acc, beta * c_old);
+    } else {
+        return fma_(alpha, acc, c_old);
+    }
+}
+
+inline int combine_mode(const tile_store& st) noexcept {
+    return !st.first ? 2 : st.beta == 0.0f ? 0 : 1;
+}
+
+// The one formula that takes an accumulated product to its final value
+// (the micro-kernel runs the same steps with the branches hoisted).
 template <class V>
 V finish(V acc, V c_old, const V& bias, const tile_store& st) noexcept {
-    V r;
-    if (st.first) {
-        r = st.beta == 0.0f ? V(st.alpha) * acc : fma_(V(st.alpha), acc, V(st.beta) * c_old);
-    } else {
-        r = fma_(V(st.alpha), acc, c_old);
-    }
+    const V al(st.alpha), be(st.beta);
+    const int mode = combine_mode(st);
+    V r = mode == 0 ? combine<0>(acc, c_old, al, be)
+                    : mode == 1 ? combine<1>(acc, c_old, al, be) : combine<2>(acc, c_old, al, be);
     if (st.last && st.ep != epilogue::none) r = activate(st.ep, r + bias, st.slope);
     return r;
+}
+
+// Calls f(std::integral_constant<epilogue, E>) for the run-time ep, so the
+// activation is a constant inside f.
+template <class F>
+void with_epilogue(epilogue ep, F&& f) {
+    using E = epilogue;
+    switch (ep) {
+        case E::none: return f(std::integral_constant<E, E::none>{});
+        case E::bias: return f(std::integral_constant<E, E::bias>{});
+        case E::bias_relu: return f(std::integral_constant<E, E::bias_relu>{});
+        case E::bias_leaky_relu: return f(std::integral_constant<E, E::bias_leaky_relu>{});
+        case E::bias_gelu: return f(std::integral_constant<E, E::bias_gelu>{});
+        case E::bias_tanh: return f(std::integral_constant<E, E::bias_tanh>{});
+        case E::bias_sigmoid: return f(std::integral_constant<E, E::bias_sigmoid>{});
+    }
 }
 
 // C tile (m <= MR rows, n <= NR columns at c, row stride ldc) from kc steps of
@@ -147,37 +180,56 @@ template <class Arch>
         a += MR;
         b += NR;
     }
-    // Rows [0, m) and columns [0, n) of the tile are C's; a partial vector goes
-    // through a zero-padded buffer, so it sees the same arithmetic as a full one.
-    const bool read_c = !st.first || st.beta != 0.0f;
-    const batch bias0 = st.bias ? batch::load_unaligned(st.bias) : batch(0.0f);
-    const batch bias1 = st.bias ? batch::load_unaligned(st.bias + W) : batch(0.0f);
-    if (n == NR) {
-        for (std::size_t i = 0; i < m; ++i) {
-            float* ci = c + i * ldc;
-            const batch c0 = read_c ? batch::load_unaligned(ci) : batch(0.0f);
-            const batch c1 = read_c ? batch::load_unaligned(ci + W) : batch(0.0f);
-            finish(acc0[i], c0, bias0, st).store_unaligned(ci);
-            finish(acc1[i], c1, bias1, st).store_unaligned(ci + W);
-        }
-        return;
+
+    // The tile leaves the registers in two passes over (L1-resident) memory:
+    // alpha/beta with the branch hoisted, then the epilogue with the activation
+    // a constant. A partial tile (m < MR or n < NR) goes through a local copy,
+    // so its lanes see exactly the arithmetic of a full tile.
+    alignas(64) float tile[MR * NR];
+    const bool edge = m != MR || n != NR;
+    const int mode = combine_mode(st);
+    float* dst = c;
+    std::size_t ld = ldc;
+    if (edge) {
+        if (mode != 0)
+            for (std::size_t i = 0; i < MR; ++i)
+                for (std::size_t j = 0; j < NR; ++j)
+                    tile[i * NR + j] = i < m && j < n ? c[i * ldc + j] : 0.0f;
+        dst = tile;
+        ld = NR;
     }
-    alignas(64) float part[W];
-    const std::size_t n1 = n > W ? n - W : 0;  // columns in the second vector
-    for (std::size_t i = 0; i < m; ++i) {
-        float* ci = c + i * ldc;
-        if (n1 == 0) {
-            for (std::size_t j = 0; j < W; ++j) part[j] = read_c && j < n ? ci[j] : 0.0f;
-            finish(acc0[i], batch::load_aligned(part), bias0, st).store_aligned(part);
-            std::copy_n(part, n, ci);
-            continue;
+    const batch al(st.alpha), be(st.beta);
+    auto combine_all = [&](auto mode_c) {
+        constexpr int Mode = decltype(mode_c)::value;
+#pragma GCC unroll 16
+        for (std::size_t i = 0; i < MR; ++i) {
+            float* d = dst + i * ld;
+            const batch c0 = Mode == 0 ? batch(0.0f) : batch::load_unaligned(d);
+            const batch c1 = Mode == 0 ? batch(0.0f) : batch::load_unaligned(d + W);
+            combine<Mode>(acc0[i], c0, al, be).store_unaligned(d);
+            combine<Mode>(acc1[i], c1, al, be).store_unaligned(d + W);
         }
-        const batch c0 = read_c ? batch::load_unaligned(ci) : batch(0.0f);
-        finish(acc0[i], c0, bias0, st).store_unaligned(ci);
-        for (std::size_t j = 0; j < W; ++j) part[j] = read_c && j < n1 ? ci[W + j] : 0.0f;
-        finish(acc1[i], batch::load_aligned(part), bias1, st).store_aligned(part);
-        std::copy_n(part, n1, ci + W);
+    };
+    switch (mode) {
+        case 0: combine_all(std::integral_constant<int, 0>{}); break;
+        case 1: combine_all(std::integral_constant<int, 1>{}); break;
+        default: combine_all(std::integral_constant<int, 2>{}); break;
     }
+    if (st.last && st.ep != epilogue::none) {
+        const batch bias0 = batch::load_unaligned(st.bias);
+        const batch bias1 = batch::load_unaligned(st.bias + W);
+        const std::size_t rows = edge ? MR : m;
+        with_epilogue(st.ep, [&](auto e) {
+            for (std::size_t i = 0; i < rows; ++i) {
+                float* d = dst + i * ld;
+                activate(e.value, batch::load_unaligned(d) + bias0, st.slope).store_unaligned(d);
+                activate(e.value, batch::load_unaligned(d + W) + bias1, st.slope).store_unaligned(d + W);
+            }
+        });
+    }
+    if (edge)
+        for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t j = 0; j < n; ++j) c[i * ldc + j] = tile[i * NR + j];
 }
 
 // ---- the driver ----------------------------------------------------------------

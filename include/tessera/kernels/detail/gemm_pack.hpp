@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <type_traits>
 
 #include <tessera/kernels/detail/gemm_activation.hpp>
@@ -69,8 +70,8 @@ void copy_panel(std::size_t K, const float* src, std::size_t ld, std::size_t cou
     for (std::size_t k = 0; k < K; ++k) {
         const float* s = src + k * ld;
         float* d = dst + k * R;
-        if (count == R) {
-            std::copy_n(s, R, d);
+        if (count == R) {  // constant size: inlined vector moves (copy_n was a memmove call)
+            std::memcpy(d, s, R * sizeof(float));
             continue;
         }
         for (std::size_t j = 0; j < count; ++j) d[j] = s[j];
