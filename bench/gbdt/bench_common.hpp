@@ -158,6 +158,26 @@ struct record {
     std::string timed;  // what train_s covers
 };
 
+// A run's command line and data: args, training rows (--rows of --train) and
+// the test rows, and the record's fields that follow from them.
+struct run {
+    args a;
+    table train, test;
+    record rec;
+    run(int argc, char** argv, std::string engine, std::string version)
+        : a(parse_args(argc, argv)), train(load_f32(a.train, a.rows)), test(load_f32(a.test)) {
+        rec.engine = std::move(engine);
+        rec.version = std::move(version);
+        rec.setup = a.setup;
+        rec.a = &a;
+        rec.rows = train.rows;
+        rec.features = train.features;
+        rec.test_rows = test.rows;
+    }
+    run(const run&) = delete;
+    run& operator=(const run&) = delete;
+};
+
 inline void print(const record& r) {
     const double peak = peak_rss_mb();
     std::printf(

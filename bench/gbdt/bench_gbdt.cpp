@@ -27,17 +27,11 @@ using namespace tessera;
 
 int main(int argc, char** argv) try {
     using clock = std::chrono::steady_clock;
-    const auto a = gbdt_bench::parse_args(argc, argv);
-    const auto train = gbdt_bench::load_f32(a.train, a.rows);
-    const auto test = gbdt_bench::load_f32(a.test);
-    gbdt_bench::record r;
-    r.a = &a;
-    r.engine = "tessera";
-    r.version = "main";
-    r.setup = a.setup;
-    r.rows = train.rows;
-    r.features = train.features;
-    r.test_rows = test.rows;
+    gbdt_bench::run run(argc, argv, "tessera", "main");
+    const auto& a = run.a;
+    const auto& train = run.train;
+    const auto& test = run.test;
+    auto& r = run.rec;
     r.timed = "bin: gbdt::dataset::build; train: fit(dataset); predict: predict_proba/predict";
 
     gbdt::params p{.rounds = a.rounds, .learning_rate = 0.1, .max_leaves = 63, .max_bin = 255};

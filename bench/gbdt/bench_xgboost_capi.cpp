@@ -64,19 +64,15 @@ void iter_reset(DataIterHandle h) { static_cast<batch_iter*>(h)->done = false; }
 
 int main(int argc, char** argv) {
     using clock = std::chrono::steady_clock;
-    const auto a = gbdt_bench::parse_args(argc, argv);
-    const auto train = gbdt_bench::load_f32(a.train, a.rows);
-    const auto test = gbdt_bench::load_f32(a.test);
-    gbdt_bench::record r;
-    r.a = &a;
-    r.engine = "xgboost-capi";
     int major = 0, minor = 0, patch = 0;
     XGBoostVersion(&major, &minor, &patch);
-    r.version = std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
-    r.setup = a.setup;
-    r.rows = train.rows;
-    r.features = train.features;
-    r.test_rows = test.rows;
+    gbdt_bench::run run(argc, argv, "xgboost-capi",
+                        std::to_string(major) + "." + std::to_string(minor) + "." +
+                            std::to_string(patch));
+    const auto& a = run.a;
+    const auto& train = run.train;
+    const auto& test = run.test;
+    auto& r = run.rec;
     r.rss_loaded_mb = gbdt_bench::rss_mb();
     r.timed = "bin: QuantileDMatrix; train: UpdateOneIter x rounds; predict: PredictFromDense";
 
