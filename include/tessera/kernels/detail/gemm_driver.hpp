@@ -167,6 +167,11 @@ template <class Arch>
     for (std::size_t i = 0; i < MR; ++i) {
         acc0[i] = batch(0.0f);
         acc1[i] = batch(0.0f);
+        // The C tile is written after kc steps: fetch its lines meanwhile.
+        if (i < m) {
+            __builtin_prefetch(c + i * ldc, 1);
+            __builtin_prefetch(c + i * ldc + NR - 1, 1);
+        }
     }
     for (std::size_t k = 0; k < kc; ++k) {
         const batch b0 = batch::load_aligned(b);
