@@ -37,7 +37,9 @@
 #include <tessera/core/serialize.hpp>
 #include <tessera/core/tensor.hpp>
 #include <tessera/exec/policy.hpp>
+#include <tessera/learners/nn/detail/device_hook.hpp>
 #include <tessera/learners/nn/detail/network.hpp>
+#include <tessera/learners/nn/detail/training.hpp>
 #include <tessera/learners/nn/params.hpp>
 
 namespace tessera::nn {
@@ -98,6 +100,8 @@ public:
     std::size_t n_outputs() const noexcept { return c_.n_outputs; }
     std::size_t n_classes() const noexcept { return c_.n_classes; }
     loss_kind loss() const noexcept { return c_.loss; }
+    float leaky_slope() const noexcept { return c_.leaky_slope; }
+    float norm_epsilon() const noexcept { return c_.norm_epsilon; }
     const std::vector<float>& parameters() const noexcept { return c_.params; }
     const std::vector<float>& buffers() const noexcept { return c_.state; }
     const std::vector<epoch_record>& history() const noexcept { return c_.history; }
@@ -110,7 +114,7 @@ public:
     template <exec::execution_policy P, class T>
     matrix<float> decision_function(const P& policy, const matrix<T>& X) const {
         if constexpr (exec::device_policy<P>) {
-            TESSERA_CUDA_NOT_AVAILABLE(P);
+            return decision_on_device(policy, *this, X);  // <tessera/cuda/nn.cuh>
         } else {
             const std::size_t n = X.shape()[0], m = c_.n_outputs;
             if (X.shape()[1] != c_.n_features)
@@ -323,274 +327,39 @@ struct mlp {
     }
 
 private:
-    static constexpr std::string_view where = "nn::mlp.fit";
-
-    template <class T>
-    static void check_X(const matrix<T>& X, std::string_view what) {
-        static_assert(std::is_floating_point_v<T>, "nn::mlp: X must hold float or double");
-        const std::size_t d = X.shape()[1];
-        if (X.shape()[0] == 0 || d == 0) throw errors::empty_input(tessera::detail::concat(where, " (", what, ")"));
-        for (std::size_t k = 0; k < X.size(); ++k)
-            if (!std::isfinite(X.data()[k]))
-                throw errors::non_finite(where, tessera::detail::concat(what, "[:, ", k % d, "]"), k / d);
-    }
-
-    // Targets as floats (class index, or value) and the number of classes.
-    template <bool C, class Y>
-    static std::vector<float> targets(const Y& y, std::size_t n_rows, std::size_t& K, std::string_view what) {
-        if (y.size() != n_rows) throw errors::size_mismatch(tessera::detail::concat(where, " (", what, ")"), n_rows, y.size());
-        std::vector<float> t(y.size());
-        for (std::size_t i = 0; i < y.size(); ++i) {
-            if constexpr (C) {
-                if (y(i) < 0 || y(i) >= (1 << 24))
-                    throw data_error(tessera::detail::concat(where, ": label ", y(i), " at row ", i, " of ", what,
-                                                             " is not a class index 0..K-1"),
-                                     std::string(what), i);
-                K = std::max(K, static_cast<std::size_t>(y(i)) + 1);
-            } else {
-                if (!std::isfinite(y(i))) throw errors::non_finite(where, what, i);
-            }
-            t[i] = static_cast<float>(y(i));
-        }
-        return t;
-    }
-
     template <bool C, class P, class T, class Y>
     mlp_model<C, L...> train(const P& policy, const matrix<T>& X, const Y& y,
                              const fit_options<Y, T>& opt) const {
+        check_params();
         if constexpr (exec::device_policy<P>) {
-            TESSERA_CUDA_NOT_AVAILABLE(P);
+            // <tessera/cuda/nn.cuh> (nvcc) provides the overload; host code gets a static_assert
+            return fit_on_device<mlp_model<C, L...>>(policy, *this, X, y, opt);
         } else {
-            const params& p = config;
-            check_params();
-            check_X(X, "X");
-            const std::size_t d = X.shape()[1];
-            std::size_t K = 0;
-            std::vector<float> t_all = targets<C>(y, X.shape()[0], K, "y");
-            if (C) {
-                std::vector<char> seen(K, 0);
-                for (float v : t_all) seen[static_cast<std::size_t>(v)] = 1;
-                for (std::size_t k = 0; k < K; ++k)
-                    if (!seen[k] || K < 2)
-                        throw data_error(tessera::detail::concat(where, ": class ", k,
-                                                                 " has no rows; labels must be 0..K-1 with "
-                                                                 "every class present and K >= 2"),
-                                         "y");
-                if (!p.class_weight.empty() && p.class_weight.size() != K)
-                    throw config_error(tessera::detail::concat("nn::mlp: parameter 'class_weight' has ",
-                                                               p.class_weight.size(), " entries for ", K, " classes"),
-                                       "class_weight");
-            } else if (!p.class_weight.empty()) {
-                throw config_error("nn::mlp: parameter 'class_weight' applies to classification only",
-                                   "class_weight");
-            }
-            // Loss and output width.
-            loss_kind loss = p.loss;
-            if (loss == loss_kind::automatic)
-                loss = C ? (K == 2 ? loss_kind::binary_cross_entropy : loss_kind::softmax_cross_entropy)
-                         : loss_kind::mse;
-            const bool ce = loss == loss_kind::binary_cross_entropy || loss == loss_kind::softmax_cross_entropy;
-            if (C != ce || (loss == loss_kind::binary_cross_entropy && K != 2))
-                throw config_error(tessera::detail::concat("nn::mlp: parameter 'loss' = ", to_string(loss),
-                                                           " does not fit a ",
-                                                           C ? tessera::detail::concat(K, "-class classification")
-                                                             : std::string("regression"),
-                                                           " (regression: mse or huber; 2 classes: "
-                                                           "binary_cross_entropy or softmax_cross_entropy; "
-                                                           "more: softmax_cross_entropy)"),
-                                   "loss");
-            const std::size_t m = loss == loss_kind::softmax_cross_entropy ? K : 1;
-
-            // Row weights from class weights.
-            std::vector<float> w_all;
-            if (C && !p.class_weight.empty()) {
-                w_all.resize(t_all.size());
-                for (std::size_t i = 0; i < t_all.size(); ++i)
-                    w_all[i] = static_cast<float>(p.class_weight[static_cast<std::size_t>(t_all[i])]);
-            }
-
-            // Training and validation rows: an explicit validation set, or a
-            // held-out share when early stopping has none.
-            std::vector<std::size_t> train_rows(X.shape()[0]);
-            std::iota(train_rows.begin(), train_rows.end(), std::size_t{0});
-            std::vector<std::size_t> valid_rows;
-            const matrix<T>* Xv = nullptr;
-            std::vector<float> t_valid, w_valid;
-            if ((opt.X_valid == nullptr) != (opt.y_valid == nullptr))
-                throw config_error("nn::mlp.fit: fit_options needs both X_valid and y_valid, or neither",
-                                   "X_valid");
-            if (opt.X_valid) {
-                Xv = opt.X_valid;
-                check_X(*Xv, "X_valid");
-                if (Xv->shape()[1] != d) throw errors::size_mismatch("nn::mlp.fit (X_valid columns)", d, Xv->shape()[1]);
-                std::size_t Kv = 0;
-                t_valid = targets<C>(*opt.y_valid, Xv->shape()[0], Kv, "y_valid");
-                if (C && Kv > K)
-                    throw data_error(tessera::detail::concat(where, ": y_valid holds class ", Kv - 1,
-                                                             " which y does not have"),
-                                     "y_valid");
-                valid_rows.resize(Xv->shape()[0]);
-                std::iota(valid_rows.begin(), valid_rows.end(), std::size_t{0});
-            } else if (p.early_stopping) {
-                Xv = &X;
-                rng r(p.seed, std::uint64_t{3} << 40);
-                r.shuffle(train_rows);
-                const auto nv = static_cast<std::size_t>(std::ceil(p.validation_fraction * static_cast<double>(train_rows.size())));
-                if (nv < 1 || nv >= train_rows.size())
-                    throw config_error(tessera::detail::concat("nn::mlp: parameter 'validation_fraction' = ",
-                                                               p.validation_fraction, " leaves ", nv, " of ",
-                                                               train_rows.size(), " rows for validation; need 1 to n - 1"),
-                                       "validation_fraction");
-                valid_rows.assign(train_rows.end() - static_cast<std::ptrdiff_t>(nv), train_rows.end());
-                train_rows.resize(train_rows.size() - nv);
-                std::sort(train_rows.begin(), train_rows.end());
-                std::sort(valid_rows.begin(), valid_rows.end());
-                t_valid.resize(nv);
-                for (std::size_t i = 0; i < nv; ++i) t_valid[i] = t_all[valid_rows[i]];
-            }
-            if (C && !w_all.empty() && !t_valid.empty()) {
-                w_valid.resize(t_valid.size());
-                for (std::size_t i = 0; i < t_valid.size(); ++i)
-                    w_valid[i] = static_cast<float>(p.class_weight[static_cast<std::size_t>(t_valid[i])]);
-            }
-
-            const std::size_t n = train_rows.size();
-            const std::size_t bs = std::min(n, static_cast<std::size_t>(p.batch_size));
-            network_type net;
-            net.setup(d, p.hidden, m, bs);
-            std::vector<float> theta(net.n_params()), grad(net.n_params()), state(net.n_state());
-            net.init(theta.data(), state.data(), p.seed, p.init);
-
-            layer_context ctx;
-            ctx.params = theta.data();
-            ctx.grads = grad.data();
-            ctx.state = state.data();
-            ctx.leaky_slope = static_cast<float>(p.leaky_slope);
-            ctx.dropout = static_cast<float>(p.dropout);
-            ctx.bn_momentum = static_cast<float>(p.batch_norm_momentum);
-            ctx.norm_eps = static_cast<float>(p.norm_epsilon);
-            ctx.seed = p.seed;
-
-            // Optimizer state.
-            std::vector<float> m1(theta.size(), 0.0f), m2;
-            if (p.optimizer != optimizer_kind::sgd) m2.assign(theta.size(), 0.0f);
-            const lr_schedule sched{p.schedule, p.learning_rate, p.step_size, p.gamma, p.min_learning_rate,
-                                    p.warmup_epochs, p.epochs};
-
-            // Batch buffers, reused.
-            std::vector<float> xb(bs * d), tb(bs), wb(w_all.empty() ? 0 : bs), cvt;
-            std::vector<std::size_t> order = train_rows;
-            std::vector<float> best_theta, best_state;
-            double best_loss = std::numeric_limits<double>::infinity();
-            int best_epoch = -1, stall = 0;
-            std::vector<epoch_record> history;
-            std::int64_t t_step = 0;
-
-            const auto gather = [&](const matrix<T>& src, const std::size_t* rows, std::size_t nb,
-                                    const std::vector<float>& tsrc, const std::vector<float>& wsrc,
-                                    const std::size_t* trows) {
-                for (std::size_t i = 0; i < nb; ++i) {
-                    const auto* s = src.data() + rows[i] * d;
-                    std::copy(s, s + d, xb.data() + i * d);
-                    tb[i] = tsrc[trows[i]];
-                    if (!wsrc.empty()) wb[i] = wsrc[trows[i]];
-                }
-            };
-
-            for (int epoch = 0; epoch < p.epochs; ++epoch) {
-                const double lr = sched.at(epoch);
-                if (p.shuffle) {
-                    order = train_rows;
-                    rng(p.seed, (std::uint64_t{2} << 40) + static_cast<std::uint64_t>(epoch)).shuffle(order);
-                }
-                double loss_sum = 0.0, weight_sum = 0.0;
-                for (std::size_t b = 0; b < n; b += bs) {
-                    const std::size_t nb = std::min(bs, n - b);
-                    gather(X, order.data() + b, nb, t_all, w_all, order.data() + b);
-                    const float* wptr = w_all.empty() ? nullptr : wb.data();
-                    const float* out = net.forward(policy, ctx, xb.data(), nb, true);
-                    const double bl =
-                        loss_value_and_grad(loss, p.huber_delta, out, nb, m, tb.data(), wptr, net.output_grad());
-                    double bw = static_cast<double>(nb);
-                    if (wptr) {
-                        bw = 0.0;
-                        for (std::size_t i = 0; i < nb; ++i) bw += wptr[i];
-                    }
-                    loss_sum += bl * bw;
-                    weight_sum += bw;
-                    net.backward(policy, ctx, nb);
-                    if (p.clip_norm > 0.0) clip_grad_norm(grad.data(), grad.size(), p.clip_norm);
-                    ++t_step;
-                    if (p.optimizer == optimizer_kind::sgd)
-                        sgd_step(theta.data(), grad.data(), m1.data(), theta.size(), static_cast<float>(lr),
-                                 static_cast<float>(p.momentum), static_cast<float>(p.weight_decay), p.nesterov,
-                                 t_step == 1);
-                    else
-                        adam_step(theta.data(), grad.data(), m1.data(), m2.data(), theta.size(),
-                                  static_cast<float>(lr), static_cast<float>(p.beta1), static_cast<float>(p.beta2),
-                                  static_cast<float>(p.epsilon), static_cast<float>(p.weight_decay),
-                                  p.optimizer == optimizer_kind::adamw, t_step);
-                    ++ctx.step;
-                }
-                epoch_record rec{epoch, lr, weight_sum > 0 ? loss_sum / weight_sum : 0.0,
-                                 std::numeric_limits<double>::quiet_NaN()};
-                if (Xv) {
-                    double vs = 0.0, vw = 0.0;
-                    const std::size_t nv = valid_rows.size();
-                    std::vector<std::size_t> seq_rows(bs);
-                    for (std::size_t b = 0; b < nv; b += bs) {
-                        const std::size_t nb = std::min(bs, nv - b);
-                        for (std::size_t i = 0; i < nb; ++i) seq_rows[i] = b + i;
-                        gather(*Xv, valid_rows.data() + b, nb, t_valid, w_valid, seq_rows.data());
-                        const float* wptr = w_valid.empty() ? nullptr : wb.data();
-                        const float* out = net.forward(policy, ctx, xb.data(), nb, false);
-                        const double bl = loss_value_and_grad(loss, p.huber_delta, out, nb, m, tb.data(), wptr, nullptr);
-                        double bw = static_cast<double>(nb);
-                        if (wptr) {
-                            bw = 0.0;
-                            for (std::size_t i = 0; i < nb; ++i) bw += wptr[i];
-                        }
-                        vs += bl * bw;
-                        vw += bw;
-                    }
-                    rec.valid_loss = vw > 0 ? vs / vw : 0.0;
-                }
-                history.push_back(rec);
-                bool stop = false;
-                if (p.early_stopping && Xv) {
-                    if (rec.valid_loss < best_loss - p.min_delta) {
-                        best_loss = rec.valid_loss;
-                        best_epoch = epoch;
-                        best_theta = theta;
-                        best_state = state;
-                        stall = 0;
-                    } else if (++stall >= p.patience) {
-                        stop = true;
-                    }
-                }
-                if (opt.on_epoch && !opt.on_epoch(rec)) stop = true;
-                if (stop) break;
-            }
-            if (p.early_stopping && Xv && best_epoch >= 0) {
-                theta = std::move(best_theta);
-                state = std::move(best_state);
-            } else {
-                best_epoch = static_cast<int>(history.size()) - 1;
-            }
-            typename mlp_model<C, L...>::contents c;
-            c.n_features = d;
-            c.hidden.assign(p.hidden.begin(), p.hidden.end());
-            c.n_outputs = m;
-            c.n_classes = C ? K : 0;
-            c.loss = loss;
-            c.leaky_slope = static_cast<float>(p.leaky_slope);
-            c.norm_epsilon = static_cast<float>(p.norm_epsilon);
-            c.params = std::move(theta);
-            c.state = std::move(state);
-            c.history = std::move(history);
-            c.best_epoch = best_epoch;
-            return mlp_model<C, L...>(std::move(c));
+            const auto prep = detail::prepare<C>(config, X, y, opt);
+            detail::cpu_engine<P, T, L...> eng(policy, config, prep, config.hidden);
+            auto res = detail::run_epochs(config, prep, eng, opt);
+            return make_model<C>(prep, std::move(res), std::move(eng.theta), std::move(eng.state));
         }
+    }
+
+public:
+    // The fitted model from a finished run (used by every engine).
+    template <bool C, class T>
+    mlp_model<C, L...> make_model(const detail::prepared<T>& prep, detail::loop_result res, std::vector<float> theta,
+                                  std::vector<float> state) const {
+        typename mlp_model<C, L...>::contents c;
+        c.n_features = prep.d;
+        c.hidden.assign(config.hidden.begin(), config.hidden.end());
+        c.n_outputs = prep.m;
+        c.n_classes = C ? prep.K : 0;
+        c.loss = prep.loss;
+        c.leaky_slope = static_cast<float>(config.leaky_slope);
+        c.norm_epsilon = static_cast<float>(config.norm_epsilon);
+        c.params = std::move(theta);
+        c.state = std::move(state);
+        c.history = std::move(res.history);
+        c.best_epoch = res.best_epoch;
+        return mlp_model<C, L...>(std::move(c));
     }
 };
 
