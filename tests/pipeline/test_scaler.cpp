@@ -257,6 +257,86 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(policies_match_seq, T, float_types) {
     }
 }
 
+// The one-read fit (simd / par: shifted sums per chunk, blocks without NaN summed
+// unmasked, blocks with NaN or infinity summed again with a mask) against seq's
+// Welford. No NaN (every block unmasked), sparse NaN (some blocks masked) and
+// dense NaN. The tolerances: mean within 1e-14 (|mean| + std); M2 = Q - S^2/n with
+// the shift a value of the chunk loses at most a factor ~2 typically to the
+// cancellation, plus the two-level summation (64-row blocks, then the chunk): the
+// bound is ~(64 + chunk/64) eps relative, well under 1e-12 for these sizes.
+// simd runs par's default chunks in a loop: bitwise equal to par at the default
+// grain, and par is bitwise equal for 1, 2 and 7 threads.
+BOOST_AUTO_TEST_CASE_TEMPLATE(one_read_fit_matches_seq, T, float_types) {
+    std::uint64_t seed = 500;
+    for (const double nan_frac : {0.0, 0.0005, 0.2}) {
+        for (std::size_t cols : {1u, 5u, 8u, 28u, 33u}) {
+            const std::size_t rows = 9000 + cols;  // several default chunks, and a tail
+            BOOST_TEST_CONTEXT("nan_frac " << nan_frac << " cols " << cols) {
+                const auto X = random_matrix<T>(rows, cols, seed++, nan_frac, -2.0, 3.0);
+                const auto ref = scaler{}.fit(exec::seq, X);
+                const auto simd_fit = scaler{}.fit(exec::simd, X);
+                const auto p1 = scaler{}.fit(exec::par_t{.threads = 1}, X);
+                BOOST_TEST(same_bits(simd_fit.mean(), p1.mean()));
+                BOOST_TEST(same_bits(simd_fit.var(), p1.var()));
+                BOOST_TEST(same_bits(simd_fit.n_samples_seen(), ref.n_samples_seen()));
+                for (unsigned threads : {2u, 7u}) {
+                    const auto pt = scaler{}.fit(exec::par_t{.threads = threads}, X);
+                    BOOST_TEST(same_bits(pt.mean(), p1.mean()));
+                    BOOST_TEST(same_bits(pt.var(), p1.var()));
+                }
+                for (std::size_t j = 0; j < cols; ++j) {
+                    const double m = ref.mean()(j), v = ref.var()(j), s = ref.scale()(j);
+                    BOOST_TEST(std::abs(p1.mean()(j) - m) <= 1e-14 * (std::abs(m) + s));
+                    BOOST_TEST(std::abs(p1.var()(j) - v) <= 1e-12 * v);
+                }
+                // transform: one element-wise op on every path (streaming stores
+                // or not), so bitwise equal.
+                BOOST_TEST(same_bits(p1.transform(exec::par_t{.threads = 2}, X),
+                                     p1.transform(exec::seq, X)));
+            }
+        }
+    }
+}
+
+// Infinity is a value, not a missing one: the column's mean is not finite (inf on
+// the one-read paths, as scikit-learn's nanmean; seq's Welford turns it into NaN at
+// the next value) and its variance is NaN (scikit-learn's too) on every path;
+// the columns beside it are untouched by the masked re-summing of its block.
+BOOST_AUTO_TEST_CASE(infinity_in_fit) {
+    auto X = random_matrix<float>(3000, 4, 77, 0.0, 1.0, 2.0);
+    X(1234, 1) = std::numeric_limits<float>::infinity();
+    X(10, 2) = std::numeric_limits<float>::quiet_NaN();
+    const auto ref = scaler{}.fit(exec::seq, X);
+    for_each_policy([&](const auto& policy) {
+        const auto f = scaler{}.fit(policy, X);
+        BOOST_TEST(!std::isfinite(f.mean()(1)));
+        BOOST_TEST(std::isnan(f.var()(1)));
+        BOOST_TEST(std::isnan(f.scale()(1)));
+        BOOST_TEST(f.n_samples_seen()(2) == 2999);
+        for (std::size_t j : {0u, 2u, 3u}) {
+            BOOST_TEST(std::abs(f.mean()(j) - ref.mean()(j)) <= 1e-14 * (1 + ref.scale()(j)));
+            BOOST_TEST(std::abs(f.var()(j) - ref.var()(j)) <= 1e-12 * ref.var()(j));
+        }
+    });
+}
+
+// A transform large enough for streaming stores (>= 8 MiB); par's chunks start
+// off the vector alignment (rows of 112 bytes), so the aligning prologue runs:
+// equal to seq bit for bit.
+BOOST_AUTO_TEST_CASE(streaming_transform_matches_seq) {
+    const auto X = random_matrix<float>(80'000, 28, 5, 0.01, 3.0, 2.0);
+    const auto f = scaler{}.fit(exec::seq, X);
+    const auto Yref = f.transform(exec::seq, X);
+    BOOST_TEST(same_bits(f.transform(exec::simd, X), Yref));
+    for (unsigned threads : {1u, 2u, 7u})
+        BOOST_TEST(same_bits(f.transform(exec::par_t{.threads = threads}, X), Yref));
+    const auto Zref = f.inverse_transform(exec::seq, X);
+    const auto Z = f.inverse_transform(exec::par_t{.threads = 2}, X);
+    for (std::size_t i = 0; i < Z.size(); ++i)
+        BOOST_TEST(both_nan_or_close(Z.data()[i], Zref.data()[i],
+                                     4 * std::numeric_limits<float>::epsilon() * (1 + std::abs(Zref.data()[i]))));
+}
+
 // Several default-grain chunks (65536 elements each) on the default pool.
 BOOST_AUTO_TEST_CASE(default_par_many_chunks) {
     const auto X = random_matrix<float>(5000, 33, 99, 0.05, -1.0, 4.0);

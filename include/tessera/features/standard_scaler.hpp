@@ -10,11 +10,14 @@
 // scale rounded to it: y = (x - T(mean)) / T(scale).
 //
 // Fit reads X once. Moments are accumulated in double. exec::seq is Welford's
-// update, element by element; exec::simd walks blocks of 64 rows, does the
-// two-pass (corrected) moments of each block in xsimd batches across columns
-// and Chan-merges the blocks; exec::par runs that per chunk of rows and
-// Chan-merges the chunks in chunk order, so the result is bitwise identical
-// for any thread count.
+// update, element by element: the reference. exec::simd and exec::par cut the
+// rows into chunks of about `grain` values (par_t's default for simd), sum
+// x - K and (x - K)^2 per column in one read of each chunk, K a value of the
+// chunk (detail/shifted_moments.hpp: memory speed, not bitwise equal to seq
+// but within ~1e-13 relative), and Chan-merge the chunks in chunk order, so par
+// is bitwise identical for any thread count and simd equals par at the
+// default grain. Transform writes outputs of 8 MiB or more with streaming
+// stores; the values are the same bits on every path.
 #pragma once
 
 #include <algorithm>
@@ -29,6 +32,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
 #include <tessera/core/concepts.hpp>
 #include <tessera/core/errors.hpp>
 #include <tessera/core/serialize.hpp>
@@ -36,6 +43,7 @@
 #include <tessera/exec/parallel.hpp>
 #include <tessera/exec/policy.hpp>
 #include <tessera/features/detail/device_hook.hpp>
+#include <tessera/features/detail/shifted_moments.hpp>
 #include <tessera/kernels/detail/chan_merge.hpp>
 #include <tessera/kernels/detail/simd.hpp>
 
@@ -59,107 +67,6 @@ inline void chan_merge(column_moments& a, const column_moments& b) noexcept {
         kernels::detail::chan_fold(a.count[c], a.mean[c], a.m2[c], b.count[c], b.mean[c], b.m2[c]);
 }
 
-// Moments of rows [0, rows) of a row-major block (row stride `ld`), Chan-merged
-// into count/mean/m2[0, cols). Rows go in blocks of `block_rows` (contiguous
-// memory, read once); within a block, columns go in groups of up to 4 batches
-// held in registers, and a group's second pass re-reads at most 64 rows x 4
-// batches, which are still in L1.
-struct column_moments_fn {
-    static constexpr std::size_t block_rows = 64;
-
-    template <class Arch, class T>
-    void operator()(Arch, const T* x, std::size_t rows, std::size_t cols, std::size_t ld,
-                    double* count, double* mean, double* m2) const {
-        constexpr std::size_t W = simd::batch<double, Arch>::size;
-        const std::size_t vcols = cols - cols % W;
-        for (std::size_t r0 = 0; r0 < rows; r0 += block_rows) {
-            const std::size_t nr = std::min(block_rows, rows - r0);
-            const T* blk = x + r0 * ld;
-            std::size_t c = 0;
-            for (; c + 4 * W <= vcols; c += 4 * W) block<4>(Arch{}, blk, nr, ld, c, count, mean, m2);
-            switch ((vcols - c) / W) {  // the group width as a constant, so the loops unroll
-                case 3: block<3>(Arch{}, blk, nr, ld, c, count, mean, m2); break;
-                case 2: block<2>(Arch{}, blk, nr, ld, c, count, mean, m2); break;
-                case 1: block<1>(Arch{}, blk, nr, ld, c, count, mean, m2); break;
-                default: break;
-            }
-            if (vcols < cols) {
-                // The last cols % W columns as one batch: copied into a buffer
-                // padded with NaN, which the batch code counts as no sample, and
-                // merged for the real lanes only (28 float columns on AVX-512 were
-                // 4 scalar columns out of 28, about a third of the fit's time).
-                const std::size_t tail = cols - vcols;
-                alignas(Arch::alignment()) T pad[block_rows * W];
-                for (std::size_t r = 0; r < nr; ++r)
-                    for (std::size_t j = 0; j < W; ++j)
-                        pad[r * W + j] = j < tail ? blk[r * ld + vcols + j]
-                                                  : std::numeric_limits<T>::quiet_NaN();
-                block<1>(Arch{}, pad, nr, W, 0, count + vcols, mean + vcols, m2 + vcols, tail);
-            }
-        }
-    }
-
-    // Columns [c0, c0 + K * W) of the nr rows at blk: two-pass moments, merged.
-    template <std::size_t K, class Arch, class T>
-    static void block(Arch, const T* blk, std::size_t nr, std::size_t ld, std::size_t c0,
-                      double* count, double* mean, double* m2,
-                      std::size_t lanes = K * simd::batch<double, Arch>::size) {
-        using B = simd::batch<double, Arch>;
-        constexpr std::size_t W = B::size;
-        // float input is widened once into an L1-resident buffer by a plain loop
-        // (which the compiler vectorizes); xsimd 8.1's converting load goes
-        // through memory lane by lane.
-        const double* src;
-        std::size_t stride;
-        alignas(Arch::alignment()) double wide[std::is_same_v<T, double> ? 1 : block_rows * K * W];
-        if constexpr (std::is_same_v<T, double>) {
-            src = blk + c0;
-            stride = ld;
-        } else {
-            for (std::size_t r = 0; r < nr; ++r)
-                for (std::size_t j = 0; j < K * W; ++j)
-                    wide[r * K * W + j] = static_cast<double>(blk[r * ld + c0 + j]);
-            src = wide;
-            stride = K * W;
-        }
-        // v == v is false exactly for NaN: NaN lanes add nothing.
-        B s[K], n[K];
-        for (std::size_t k = 0; k < K; ++k) s[k] = n[k] = B(0.0);
-        for (std::size_t r = 0; r < nr; ++r) {
-            for (std::size_t k = 0; k < K; ++k) {
-                const B v = B::load_unaligned(src + r * stride + k * W);
-                const auto ok = v == v;
-                s[k] += select(ok, v, B(0.0));
-                n[k] += select(ok, B(1.0), B(0.0));
-            }
-        }
-        B m[K], cs[K], sq[K];
-        for (std::size_t k = 0; k < K; ++k) {
-            m[k] = s[k] / n[k];  // NaN where n == 0; such lanes are skipped in the merge
-            cs[k] = sq[k] = B(0.0);
-        }
-        for (std::size_t r = 0; r < nr; ++r) {
-            for (std::size_t k = 0; k < K; ++k) {
-                const B v = B::load_unaligned(src + r * stride + k * W);
-                const B d = select(v == v, v - m[k], B(0.0));
-                cs[k] += d;
-                sq[k] += d * d;
-            }
-        }
-        alignas(Arch::alignment()) double bn[K * W];
-        alignas(Arch::alignment()) double bm[K * W];
-        alignas(Arch::alignment()) double bq[K * W];
-        for (std::size_t k = 0; k < K; ++k) {
-            // Corrected two-pass: subtract the rounding error of m.
-            (sq[k] - cs[k] * cs[k] / n[k]).store_aligned(bq + k * W);
-            n[k].store_aligned(bn + k * W);
-            m[k].store_aligned(bm + k * W);
-        }
-        for (std::size_t i = 0; i < K * W && i < lanes; ++i)
-            kernels::detail::chan_fold(count[c0 + i], mean[c0 + i], m2[c0 + i], bn[i], bm[i], bq[i]);
-    }
-};
-
 // The per-element maps, written once for scalars and xsimd batches alike.
 struct standardize_op {  // transform
     template <class V>
@@ -174,6 +81,42 @@ struct unstandardize_op {  // inverse_transform
     }
 };
 
+// Non-temporal store of a batch at an address aligned to its width: the
+// output of a large transform is not read back soon, so it bypasses the caches
+// (no read-for-ownership of the destination lines: a third less traffic).
+template <class T, class A>
+inline void store_stream(T* p, const xsimd::batch<T, A>& b) noexcept {
+    using R = typename xsimd::batch<T, A>::register_type;
+    const R r = b;
+#if defined(__AVX512F__)
+    if constexpr (sizeof(R) == 64) {
+        if constexpr (std::is_same_v<T, float>) _mm512_stream_ps(p, r); else _mm512_stream_pd(p, r);
+        return;
+    }
+#endif
+#if defined(__AVX__)
+    if constexpr (sizeof(R) == 32) {
+        if constexpr (std::is_same_v<T, float>) _mm256_stream_ps(p, r); else _mm256_stream_pd(p, r);
+        return;
+    }
+#endif
+#if defined(__SSE2__)
+    if constexpr (sizeof(R) == 16) {
+        if constexpr (std::is_same_v<T, float>) _mm_stream_ps(p, r); else _mm_stream_pd(p, r);
+        return;
+    }
+#endif
+    b.store_aligned(p);
+}
+inline void stream_fence() noexcept {
+#if defined(__SSE2__)
+    _mm_sfence();
+#endif
+}
+
+// Outputs at least this large are written with streaming stores.
+inline constexpr std::size_t stream_bytes = std::size_t{8} << 20;
+
 // y = Op(x, mean, scale) over rows x cols, mean and scale per column.
 template <class Op>
 struct rowwise_fn {
@@ -182,7 +125,7 @@ struct rowwise_fn {
 
     template <class Arch, class T>
     void operator()(Arch, const T* x, T* y, std::size_t rows, std::size_t cols, const T* mean,
-                    const T* scale) const {
+                    const T* scale, bool stream = false) const {
         using B = simd::batch<T, Arch>;
         constexpr std::size_t W = B::size;
         const Op op{};
@@ -191,20 +134,34 @@ struct rowwise_fn {
         // every batch is full (28 float columns on AVX-512 would otherwise leave
         // 12 scalar divisions per row). Same op per element, so same bits.
         const std::size_t period = std::lcm(cols, W);
-        if (cols % W != 0 && period <= max_period && rows * cols >= period) {
+        const std::size_t n = rows * cols;
+        if (period <= max_period && n >= period) {
+            std::size_t i = 0;
+            // Streaming stores need aligned addresses: the first few elements
+            // go one by one, and the tile starts at the column that follows.
+            if (stream)
+                for (; i < n && reinterpret_cast<std::uintptr_t>(y + i) % Arch::alignment() != 0; ++i)
+                    y[i] = op(x[i], mean[i % cols], scale[i % cols]);
             alignas(Arch::alignment()) T m[max_period];
             alignas(Arch::alignment()) T s[max_period];
+            const std::size_t c0 = i % cols;
             for (std::size_t j = 0; j < period; ++j) {
-                m[j] = mean[j % cols];
-                s[j] = scale[j % cols];
+                m[j] = mean[(c0 + j) % cols];
+                s[j] = scale[(c0 + j) % cols];
             }
-            const std::size_t n = rows * cols;
-            std::size_t i = 0;
-            for (; i + period <= n; i += period)
-                for (std::size_t j = 0; j < period; j += W)
-                    op(B::load_unaligned(x + i + j), B::load_aligned(m + j),
-                       B::load_aligned(s + j))
-                        .store_unaligned(y + i + j);
+            if (stream) {
+                for (; i + period <= n; i += period)
+                    for (std::size_t j = 0; j < period; j += W)
+                        store_stream(y + i + j, op(B::load_unaligned(x + i + j), B::load_aligned(m + j),
+                                                   B::load_aligned(s + j)));
+                stream_fence();
+            } else {
+                for (; i + period <= n; i += period)
+                    for (std::size_t j = 0; j < period; j += W)
+                        op(B::load_unaligned(x + i + j), B::load_aligned(m + j),
+                           B::load_aligned(s + j))
+                            .store_unaligned(y + i + j);
+            }
             for (; i < n; ++i) y[i] = op(x[i], mean[i % cols], scale[i % cols]);
             return;
         }
@@ -257,12 +214,26 @@ column_moments moments(exec::serial_tag<false>, const matrix<T>& X) {
     return m;
 }
 
+// The fast paths: chunks of rows_per_chunk(grain, cols) rows, each summed in
+// one read (detail/shifted_moments.hpp), Chan-merged in chunk order. simd runs
+// the chunks of the default grain in a loop, so it equals par with that grain
+// bit for bit; par's chunking depends on the grain only, never on the threads.
+template <class T>
+column_moments chunk_moments(const matrix<T>& X, const exec::chunk& ch) {
+    const std::size_t cols = X.shape()[1];
+    column_moments part(cols);
+    shifted_chunk_moments(X.data() + ch.begin * cols, ch.size(), cols, part.count.data(),
+                          part.mean.data(), part.m2.data());
+    return part;
+}
+
 template <class T>
 column_moments moments(exec::serial_tag<true>, const matrix<T>& X) {
     const std::size_t rows = X.shape()[0], cols = X.shape()[1];
+    const std::size_t per = rows_per_chunk(exec::par_t{}.grain, cols);
     column_moments m(cols);
-    column_moments_fn{}(simd::default_arch{}, X.data(), rows, cols, cols, m.count.data(),
-                        m.mean.data(), m.m2.data());
+    for (std::size_t r0 = 0; r0 < rows; r0 += per)
+        chan_merge(m, chunk_moments(X, exec::chunk{r0, std::min(rows, r0 + per), r0 / per}));
     return m;
 }
 
@@ -273,13 +244,7 @@ column_moments moments(const exec::pool_tag<true>& tag, const matrix<T>& X) {
     by_rows.grain = rows_per_chunk(tag.grain, cols);
     return exec::parallel_reduce(
         by_rows, rows, column_moments(cols),
-        [&](const exec::chunk& ch) {
-            column_moments part(cols);
-            column_moments_fn{}(simd::default_arch{}, X.data() + ch.begin * cols, ch.size(),
-                                cols, cols, part.count.data(), part.mean.data(),
-                                part.m2.data());
-            return part;
-        },
+        [&](const exec::chunk& ch) { return chunk_moments(X, ch); },
         [](column_moments acc, const column_moments& part) {
             chan_merge(acc, part);
             return acc;
@@ -300,7 +265,7 @@ template <class Op, class T>
 void rowwise(exec::serial_tag<true>, const matrix<T>& X, matrix<T>& Y, const T* mean,
              const T* scale) {
     rowwise_fn<Op>{}(simd::default_arch{}, X.data(), Y.data(), X.shape()[0], X.shape()[1],
-                     mean, scale);
+                     mean, scale, X.size() * sizeof(T) >= stream_bytes);
 }
 
 template <class Op, class T>
@@ -309,9 +274,10 @@ void rowwise(const exec::pool_tag<true>& tag, const matrix<T>& X, matrix<T>& Y, 
     const std::size_t rows = X.shape()[0], cols = X.shape()[1];
     auto by_rows = tag;
     by_rows.grain = rows_per_chunk(tag.grain, cols);
+    const bool stream = X.size() * sizeof(T) >= stream_bytes;
     exec::parallel_for(by_rows, rows, [&](const exec::chunk& ch) {
         rowwise_fn<Op>{}(simd::default_arch{}, X.data() + ch.begin * cols,
-                         Y.data() + ch.begin * cols, ch.size(), cols, mean, scale);
+                         Y.data() + ch.begin * cols, ch.size(), cols, mean, scale, stream);
     });
 }
 
@@ -527,9 +493,10 @@ inline standard_scaler_fitted fitted_from_moments(const standard_scaler& est,
     for (std::size_t c = 0; c < cols; ++c) {
         n_seen(c) = static_cast<std::int64_t>(m.count[c]);
         // All-NaN feature: mean and var NaN (scikit-learn's nanmean of nothing).
-        // Rounding can leave M2 a hair below 0 for a constant feature.
+        // Rounding can leave M2 a hair below 0 for a constant feature. An
+        // infinite value makes M2 NaN, which stays NaN (scikit-learn's var too).
         mean(c) = m.count[c] > 0 ? m.mean[c] : nan;
-        var(c) = m.count[c] > 0 ? std::max(0.0, m.m2[c] / m.count[c]) : nan;
+        var(c) = m.count[c] > 0 ? (m.m2[c] < 0.0 ? 0.0 : m.m2[c] / m.count[c]) : nan;
     }
     return standard_scaler_fitted(est.get_params().with_mean, est.get_params().with_std,
                                   std::move(mean), std::move(var), std::move(n_seen));
