@@ -7,8 +7,9 @@ on make_higgs_like's data, every engine in its own process, and the table.
                     [--rounds 200] [--setup leaf63|depth6]
       trains one engine here and prints one "GBDT_RESULT {json}" line (the same
       record as bench/gbdt/bench_common.hpp prints for the C++ drivers).
-  gbdt_peers.py all --data DIR [--tessera BIN] [--xgboost-capi BIN] [--quick]
-                    [--out results.json]
+  gbdt_peers.py all --data DIR [--tessera BIN] [--xgboost-capi BIN] [--engines a,b]
+                    [--tasks binary,regression] [--regression-setups leaf63,depth6]
+                    [--no-scaling] [--wide-rows N] [--keep old.json] [--out results.json]
       runs the whole matrix (each run a fresh process), writes the records and
       prints the comparison table. bench/gbdt/run_all.sh calls this.
   gbdt_peers.py table results.json
@@ -26,7 +27,8 @@ XGBoost grow_policy=lossguide, max_leaves=63, max_depth=0; tessera leaf_wise,
 max_leaves=63. depth6: LightGBM max_depth=6, num_leaves=64; XGBoost depthwise
 max_depth=6; tessera depth_wise, max_depth=6.
 Timed: bin_s = binning (LightGBM Dataset.construct(), XGBoost QuantileDMatrix,
-tessera's binned dataset), outside train_s; train_s = the boosting rounds only;
+tessera's binned dataset), outside train_s; train_s = the boosting rounds only
+(wall clock), train_cpu_s = CPU seconds of the process (all threads) in them;
 predict_s = best of 3 batch predictions of the 200,000 test rows (probabilities
 for binary). Memory: peak_rss_mb = ru_maxrss of the process; rss_loaded_mb =
 VmRSS after the engine is imported and the float32 data is loaded;
@@ -117,9 +119,9 @@ def run_one(a):
         t0 = time.perf_counter()
         ds = lgb.Dataset(X, y, params=p, free_raw_data=False).construct()
         rec["bin_s"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         booster = lgb.train(p, ds, num_boost_round=a.rounds)
-        rec["train_s"] = time.perf_counter() - t0
+        rec["train_s"], rec["train_cpu_s"] = time.perf_counter() - t0, time.process_time() - c0
         predict = lambda: booster.predict(Xt, num_threads=a.threads)
         rec["timed"] = "bin: Dataset.construct; train: lgb.train; predict: Booster.predict"
     else:
@@ -132,9 +134,9 @@ def run_one(a):
         t0 = time.perf_counter()
         dtrain = xgb.QuantileDMatrix(X, y, max_bin=256, nthread=a.threads)
         rec["bin_s"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         booster = xgb.train(p, dtrain, num_boost_round=a.rounds)
-        rec["train_s"] = time.perf_counter() - t0
+        rec["train_s"], rec["train_cpu_s"] = time.perf_counter() - t0, time.process_time() - c0
         predict = lambda: booster.inplace_predict(Xt)
         rec["timed"] = "bin: QuantileDMatrix; train: xgb.train; predict: inplace_predict"
     rec["predict_s"], score = best_of(3, predict)
@@ -164,6 +166,10 @@ def command(engine, bins, train, test, task, setup, rows, threads, rounds):
     return [bins[engine]] + common
 
 
+def key(r):
+    return (r["group"], r["engine"], r["task"], r["setup"], r["rows"], r["features"], r["threads"])
+
+
 def run_matrix(a):
     bins = {}
     if a.tessera:
@@ -171,10 +177,12 @@ def run_matrix(a):
     if a.xgboost_capi:
         bins["xgboost-capi"] = a.xgboost_capi
     engines = list(bins) + ["lightgbm", "xgboost"]
+    if a.engines:
+        engines = [e for e in engines if e in a.engines.split(",")]
     runs = []  # (group, engine, task, setup, rows, features, threads)
-    tasks = ["binary"] if a.quick else ["binary", "regression"]
-    for task in tasks:
-        for setup in SETUPS:
+    for task in a.tasks.split(","):
+        setups = a.regression_setups.split(",") if task == "regression" else SETUPS
+        for setup in setups:
             for e in engines:
                 runs.append(("main", e, task, setup, 0, 28, a.threads))
     if not a.no_scaling:
@@ -185,8 +193,12 @@ def run_matrix(a):
             runs.append(("features", e, "binary", "leaf63", a.wide_rows, 280, a.threads))
             if a.wide_rows not in (0, 10_000, 100_000):
                 runs.append(("features", e, "binary", "leaf63", a.wide_rows, 28, a.threads))
+        for e in engines:
             runs.append(("threads", e, "binary", "leaf63", 0, 28, 1))
     records = []
+    if a.keep and os.path.exists(a.keep):
+        with open(a.keep) as f:
+            records = json.load(f)
     for group, e, task, setup, rows, features, threads in runs:
         train, test = files(a.data, task, features)
         cmd = command(e, bins, train, test, task, setup, rows, threads, a.rounds)
@@ -200,12 +212,14 @@ def run_matrix(a):
         r = json.loads(line[len("GBDT_RESULT "):])
         r["group"] = group
         r["load1"] = os.getloadavg()[0]
-        records.append(r)
+        r["finished"] = time.strftime("%H:%M:%S", time.gmtime())
+        records = [x for x in records if key(x) != key(r)] + [r]
         q = f"auc={r['auc']:.4f}" if "auc" in r else f"rmse={r['rmse']:.4f}"
         print(f"[{group}] {e:13s} {task:10s} {setup} rows={r['rows']:>7} f={r['features']} "
-              f"t={threads}: train {r['train_s']:.2f}s bin {r['bin_s']:.2f}s {q} "
-              f"predict {r['predict_rows_per_s'] / 1e6:.2f} Mrows/s peak {r['peak_rss_mb']:.0f} MB "
-              f"(wall {time.time() - t0:.0f}s, load {r['load1']:.1f})", flush=True)
+              f"t={threads}: train {r['train_s']:.2f}s (cpu {r['train_cpu_s']:.2f}s) "
+              f"bin {r['bin_s']:.2f}s {q} predict {r['predict_rows_per_s'] / 1e6:.2f} Mrows/s "
+              f"peak {r['peak_rss_mb']:.0f} MB (wall {time.time() - t0:.0f}s, load {r['load1']:.1f})",
+              flush=True)
         if a.out:
             with open(a.out, "w") as f:
                 json.dump(records, f, indent=1)
@@ -229,11 +243,12 @@ def table(records):
             qname = "auc" if task == "binary" else "rmse"
             out.append(f"\n### {task}, {setup}: {rs[0]['rows']:,} train rows x {rs[0]['features']} "
                        f"features, {rs[0]['rounds']} rounds, {rs[0]['threads']} threads\n")
-            out.append(f"| engine | version | bin s | train s | test {qname.upper()} | "
+            out.append(f"| engine | version | bin s | train s | train CPU s | test {qname.upper()} | "
                        f"predict Mrows/s | peak RSS MB | RSS growth MB |")
-            out.append("|---|---|---:|---:|---:|---:|---:|---:|")
+            out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
             for r in rs:
                 out.append(f"| {r['engine']} | {r['version']} | {r['bin_s']:.2f} | {r['train_s']:.2f} | "
+                           f"{r.get('train_cpu_s', float('nan')):.2f} | "
                            f"{r[qname]:.4f} | {r['predict_rows_per_s'] / 1e6:.2f} | "
                            f"{r['peak_rss_mb']:.0f} | {r['rss_growth_mb']:.0f} |")
             t = next((r for r in rs if r["engine"] == "tessera"), None)
@@ -247,8 +262,11 @@ def table(records):
                 low = min(peers, key=lambda r: r["peak_rss_mb"])
                 low_g = min(peers, key=lambda r: r["rss_growth_mb"])
                 out.append("")
+                fastest_cpu = min(peers, key=lambda r: r.get("train_cpu_s", float("inf")))
                 out.append(f"- tessera train time / fastest peer ({fastest['engine']}): "
-                           f"{fmt_ratio(t['train_s'] / fastest['train_s'])} (target <= 0.70x)")
+                           f"{fmt_ratio(t['train_s'] / fastest['train_s'])} wall (target <= 0.70x); "
+                           f"CPU seconds / least-CPU peer ({fastest_cpu['engine']}): "
+                           f"{fmt_ratio(t.get('train_cpu_s', 0) / fastest_cpu.get('train_cpu_s', 1))}")
                 out.append(f"- tessera {qname.upper()} - best peer ({best['engine']}): "
                            f"{t[qname] - best[qname]:+.4f}"
                            + (" (target >= -0.002)" if task == "binary" else ""))
@@ -277,7 +295,8 @@ def table(records):
             cols.append((f"{label} x 280", lambda r, n=n: r["rows"] == n and r["features"] == 280))
         cols.append(("1M x 28, 1 thread", lambda r: r["rows"] == 1_000_000 and
                      r["features"] == 28 and r["threads"] == 1))
-        out.append("\n### Training seconds by size and threads (binary, leaf63, 200 rounds)\n")
+        out.append(f"\n### Training seconds by size and threads (binary, leaf63, "
+                   f"{scaling[0]['rounds']} rounds; wall clock)\n")
         out.append("| engine | " + " | ".join(c[0] for c in cols) + " |")
         out.append("|---|" + "---:|" * len(cols))
         pool = scaling + ref
@@ -289,8 +308,10 @@ def table(records):
             out.append(f"| {e} | " + " | ".join(cells) + " |")
     loads = [r["load1"] for r in records if "load1" in r]
     if loads:
+        times = sorted(r["finished"] for r in records if "finished" in r)
+        span = f", runs finished {times[0]} to {times[-1]} UTC" if times else ""
         out.append(f"\n1-minute load average after each run: {min(loads):.1f} to {max(loads):.1f} "
-                   f"(2-core machine)")
+                   f"(2-core machine){span}")
     return "\n".join(out)
 
 
@@ -312,7 +333,10 @@ def main():
     m.add_argument("--xgboost-capi", help="bench/gbdt/bench_xgboost_capi binary")
     m.add_argument("--threads", type=int, default=2)
     m.add_argument("--rounds", type=int, default=200)
-    m.add_argument("--quick", action="store_true", help="binary task only")
+    m.add_argument("--engines", help="comma list: tessera,xgboost-capi,lightgbm,xgboost (default all)")
+    m.add_argument("--tasks", default="binary,regression")
+    m.add_argument("--regression-setups", default="leaf63,depth6")
+    m.add_argument("--keep", help="records file to start from; runs made now replace their entries")
     m.add_argument("--no-scaling", action="store_true")
     m.add_argument("--wide-rows", type=int, default=100_000,
                    help="training rows for the 28-vs-280-feature runs (0 = all 1M)")

@@ -120,6 +120,14 @@ inline double peak_rss_mb() {
     return static_cast<double>(ru.ru_maxrss) / 1024.0;
 }
 
+// CPU seconds of the process so far (user + system, all threads).
+inline double cpu_seconds() {
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           1e-6 * static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
 inline double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -152,7 +160,7 @@ struct record {
     std::string engine, version, setup;
     const args* a = nullptr;
     std::size_t rows = 0, features = 0, test_rows = 0;
-    double bin_s = -1, train_s = 0, first_round_s = -1, predict_s = 0, quality = 0;
+    double bin_s = -1, train_s = 0, train_cpu_s = 0, first_round_s = -1, predict_s = 0, quality = 0;
     double rss_loaded_mb = 0;
     int trees = 0;
     std::string timed;  // what train_s covers
@@ -183,12 +191,12 @@ inline void print(const record& r) {
     std::printf(
         "GBDT_RESULT {\"engine\":\"%s\",\"version\":\"%s\",\"setup\":\"%s\",\"task\":\"%s\","
         "\"rows\":%zu,\"features\":%zu,\"threads\":%d,\"rounds\":%d,\"trees\":%d,"
-        "\"bin_s\":%.4f,\"train_s\":%.4f,\"first_round_s\":%.4f,\"predict_s\":%.4f,"
+        "\"bin_s\":%.4f,\"train_s\":%.4f,\"train_cpu_s\":%.4f,\"first_round_s\":%.4f,\"predict_s\":%.4f,"
         "\"predict_rows_per_s\":%.1f,\"%s\":%.6f,\"peak_rss_mb\":%.1f,\"rss_loaded_mb\":%.1f,"
         "\"rss_growth_mb\":%.1f,\"timed\":\"%s\"}\n",
         r.engine.c_str(), r.version.c_str(), r.setup.c_str(),
         r.a->regression ? "regression" : "binary", r.rows, r.features, r.a->threads, r.a->rounds,
-        r.trees, r.bin_s, r.train_s, r.first_round_s, r.predict_s,
+        r.trees, r.bin_s, r.train_s, r.train_cpu_s, r.first_round_s, r.predict_s,
         r.predict_s > 0 ? static_cast<double>(r.test_rows) / r.predict_s : 0.0,
         r.a->regression ? "rmse" : "auc", r.quality, peak, r.rss_loaded_mb,
         peak - r.rss_loaded_mb, r.timed.c_str());

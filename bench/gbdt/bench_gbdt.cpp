@@ -58,9 +58,11 @@ int main(int argc, char** argv) try {
     r.bin_s = gbdt_bench::seconds_since(t0);
 
     t0 = clock::now();
+    const double c0 = gbdt_bench::cpu_seconds();
     const gbdt::model m = a.regression ? gbdt::regressor{p}.fit(policy, d, target)
                                        : gbdt::classifier{p}.fit(policy, d, cls);
     r.train_s = gbdt_bench::seconds_since(t0);
+    r.train_cpu_s = gbdt_bench::cpu_seconds() - c0;
     r.trees = static_cast<int>(m.trees().size());
 
     std::vector<double> score(test.rows);

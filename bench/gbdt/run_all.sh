@@ -4,7 +4,7 @@
 # each run in its own process, and print the comparison table.
 #
 #   bench/gbdt/run_all.sh                 # everything (~15-30 min on 2 loaded cores)
-#   bench/gbdt/run_all.sh --quick         # binary task only, plus scaling
+#   bench/gbdt/run_all.sh --tasks binary  # binary task only, plus scaling
 #   bench/gbdt/run_all.sh --no-scaling    # only the 1M-row comparisons
 #   BUILD=build-x DATA=/tmp/d bench/gbdt/run_all.sh --wide-rows 0   # 280 features at 1M rows
 #
@@ -12,7 +12,8 @@
 # REGEN=1 to remake the data, OMP_WAIT_POLICY (default passive: on a machine
 # busier than its cores, OpenMP's spinning barriers made XGBoost's 2-thread
 # training 9x slower than 1 thread; passive is what a shared machine needs, and
-# LightGBM and XGBoost both use OpenMP). Arguments go to gbdt_peers.py all.
+# LightGBM and XGBoost both use OpenMP). Arguments go to gbdt_peers.py all
+# (--engines, --tasks, --regression-setups, --no-scaling, --wide-rows, --keep).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build-gbdtbench}
