@@ -12,13 +12,13 @@
 // Layout: all trees in one array of 16-byte nodes (detail/predict_layout.hpp),
 // children adjacent, leaves inline as absorbing nodes.
 //   exec::seq   row by row, tree by tree, the scalar walk (the reference);
-//   exec::simd  blocks of 64 rows walk each tree together in xsimd lanes
-//               (detail/predict_simd.hpp): gathered node fields and feature
-//               values, compare, child select; categorical lanes fall back to
-//               the scalar rule;
+//   exec::simd  rows walk the trees in xsimd lanes (detail/predict_simd.hpp):
+//               64 persistent lanes on AVX-512, each taking a row through all
+//               trees in order; gathered node fields and feature values,
+//               compare, child select; categorical lanes by the scalar rule;
 //   exec::par   the simd kernel on chunks of rows across the thread pool. Rows
 //               are independent, so any chunking gives the same bits; chunks
-//               are max(64, grain / 32) rows rounded up to a multiple of 64.
+//               are max(256, grain / 16) rows (4096 by default).
 #pragma once
 
 #include <algorithm>
@@ -59,11 +59,14 @@ public:
             trees[t].validate(n_features, tessera::detail::concat("gbdt::flat_forest: tree ", t));
             add_tree(trees[t], static_cast<std::uint32_t>(t % n_outputs));
         }
+        // The parking node for idle SIMD lanes: loops to itself, no leaf bits.
+        park_ = static_cast<std::int32_t>(nodes_.size());
+        nodes_.push_back({detail::flat_node::default_left_bit, std::numeric_limits<float>::quiet_NaN(), park_, 0});
+        value_.push_back(0.0);
+        for (const auto& ti : info_) categorical_ = categorical_ || ti.categorical;
         // The vector walk addresses nodes as 32-bit word offsets (4 per node)
-        // and rows as 32-bit float offsets within a 64-row block.
-        vector_ok_ = n_features > 0 && nodes_.size() <= (std::size_t{1} << 29) &&
-                     n_features * detail::predict_block_rows <=
-                         static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max());
+        // and rows as 32-bit float offsets within a run of rows.
+        vector_ok_ = n_features > 0 && nodes_.size() <= (std::size_t{1} << 29);
     }
 
     std::size_t n_trees() const noexcept { return info_.size(); }
@@ -112,33 +115,26 @@ private:
         detail::flat_tree_info ti;
         ti.root = static_cast<std::int32_t>(nodes_.size());
         ti.output = output;
-        ti.min_depth = std::numeric_limits<std::uint32_t>::max();
-        // Breadth first: (child code of the source tree, slot, depth).
-        struct item {
-            std::int32_t code;
-            std::size_t slot;
-            std::uint32_t depth;
-        };
-        std::vector<item> queue;
-        queue.push_back({tr.n_internal() == 0 ? tree::as_child(0) : 0, nodes_.size(), 0});
+        ti.root_leaf = tr.n_internal() == 0;
+        // Breadth first: (child code of the source tree, slot in nodes_).
+        std::vector<std::pair<std::int32_t, std::size_t>> queue;
+        queue.emplace_back(tr.n_internal() == 0 ? tree::as_child(0) : 0, nodes_.size());
         nodes_.emplace_back();
         value_.push_back(0.0);
         for (std::size_t q = 0; q < queue.size(); ++q) {
-            const item it = queue[q];
-            detail::flat_node& n = nodes_[it.slot];
-            if (tree::is_leaf(it.code)) {
-                const auto l = static_cast<std::size_t>(tree::leaf_of(it.code));
-                n = {detail::flat_node::leaf_bit | detail::flat_node::default_left_bit,
-                     std::numeric_limits<float>::quiet_NaN(), static_cast<std::int32_t>(it.slot), 0};
-                value_[it.slot] = tr.leaf_value[l];
-                ti.min_depth = std::min(ti.min_depth, it.depth);
-                ti.max_depth = std::max(ti.max_depth, it.depth);
+            const auto [code, slot] = queue[q];
+            if (tree::is_leaf(code)) {
+                nodes_[slot] = {detail::flat_node::leaf_bit | detail::flat_node::default_left_bit,
+                                std::numeric_limits<float>::quiet_NaN(), static_cast<std::int32_t>(slot), 0};
+                value_[slot] = tr.leaf_value[static_cast<std::size_t>(tree::leaf_of(code))];
                 continue;
             }
-            const auto k = static_cast<std::size_t>(it.code);
+            const auto k = static_cast<std::size_t>(code);
             const std::size_t l = nodes_.size();
-            std::uint32_t meta = static_cast<std::uint32_t>(tr.split_feature[k]);
+            auto meta = static_cast<std::uint32_t>(tr.split_feature[k]);
             if (tr.default_left(k)) meta |= detail::flat_node::default_left_bit;
+            if (tree::is_leaf(tr.left[k])) meta |= detail::flat_node::left_leaf_bit;
+            if (tree::is_leaf(tr.right[k])) meta |= detail::flat_node::right_leaf_bit;
             float thr = tr.threshold[k];
             std::int32_t aux = 0;
             if (tr.categorical(k)) {
@@ -149,13 +145,13 @@ private:
                                  tr.cat_bits.begin() + tr.cat_begin[k] + tr.cat_size[k]);
                 ti.categorical = true;
             }
-            nodes_[it.slot] = {meta, thr, static_cast<std::int32_t>(l), aux};  // before resize: n dangles after
+            nodes_[slot] = {meta, thr, static_cast<std::int32_t>(l), aux};
             nodes_.resize(l + 2);
             value_.resize(l + 2, 0.0);
-            queue.push_back({tr.left[k], l, it.depth + 1});
-            queue.push_back({tr.right[k], l + 1, it.depth + 1});
+            queue.emplace_back(tr.left[k], l);
+            queue.emplace_back(tr.right[k], l + 1);
         }
-        if (nodes_.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+        if (nodes_.size() >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
             throw shape_error("gbdt::flat_forest: more than 2^31 nodes in the forest");
         info_.push_back(ti);
     }
@@ -166,11 +162,16 @@ private:
 
     void predict_rows_vector(const float* X, std::size_t rows, double* out, std::size_t nt) const {
         if (!vector_ok_) return predict_rows_scalar(X, rows, out, nt);
-        const detail::predict_block_fn<simd::default_arch> fn{nodes_.data(), cat_bits_.data(), value_.data(),
-                                                              info_.data()};
         std::fill_n(out, rows * n_outputs_, 0.0);
-        for (std::size_t r = 0; r < rows; r += fn.B) {
-            const std::size_t n = std::min(fn.B, rows - r);
+        if (nt == 0) return;
+        const detail::predict_lanes_fn<simd::default_arch> fn{nodes_.data(), cat_bits_.data(), value_.data(),
+                                                              info_.data(), park_, categorical_};
+        // runs of rows whose float offsets fit in int32
+        const std::size_t run = std::max<std::size_t>(
+            1, std::min<std::size_t>(std::size_t{1} << 16,
+                                     static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()) / n_features_));
+        for (std::size_t r = 0; r < rows; r += run) {
+            const std::size_t n = std::min(run, rows - r);
             fn(X + r * n_features_, n, n_features_, nt, n_outputs_, out + r * n_outputs_);
         }
     }
@@ -187,8 +188,7 @@ private:
     template <bool V>
     void predict_raw_impl(const exec::pool_tag<V>& tag, const float* X, std::size_t rows, double* out,
                           std::size_t nt) const {
-        const std::size_t b = detail::predict_block_rows;
-        const std::size_t chunk_rows = (std::max(b, tag.grain / 32) + b - 1) / b * b;
+        const std::size_t chunk_rows = std::max<std::size_t>(256, tag.grain / 16);
         exec::pool_tag<V> by_rows = tag;
         by_rows.grain = chunk_rows;
         exec::parallel_for(by_rows, rows, [&](const exec::chunk& c) {
@@ -206,6 +206,8 @@ private:
     std::vector<detail::flat_tree_info> info_;
     std::size_t n_outputs_ = 1;
     std::size_t n_features_ = 0;
+    std::int32_t park_ = 0;
+    bool categorical_ = false;
     bool vector_ok_ = false;
 };
 

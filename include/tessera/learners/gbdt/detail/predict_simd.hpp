@@ -1,23 +1,28 @@
-// tessera/learners/gbdt/detail/predict_simd.hpp — walks a block of rows
-// through the trees of a flat_forest in xsimd lanes.
+// tessera/learners/gbdt/detail/predict_simd.hpp — walks rows through the
+// trees of a flat_forest in xsimd lanes.
 //
-// A block is `block_rows` (64) consecutive rows, G = 64 / W groups of W lanes
-// (W = 16 floats on AVX-512). For each tree, in tree order, all groups step
-// together (G independent gather chains in flight, which hides gather latency):
-// per step and group, gather the node's meta word, threshold and left child
-// (one 16-byte node, one cache line), gather the row's feature value, and
-//   goes_left = (x <= t) | (default_left & !(x > t))
-// which is x <= t for numbers and default_left for NaN; next = left + 1 +
-// goes_left (goes_left is -1 or 0). Leaves absorb (see predict_layout.hpp), so
-// the first min_depth steps of a tree run without any check and the rest stop
-// when no lane moved. Lanes at categorical nodes (only in trees that have any)
-// are redone by the scalar rule. Leaf values are added per row in tree order in
-// double, so the sums are bitwise those of tree::predict_row.
+// Persistent lanes: each of the L = G x W lanes (G = 4 groups of W = 16 lanes
+// on AVX-512) owns one row and walks it through tree 0, 1, ..., n_trees - 1;
+// when a lane reaches a leaf it adds the leaf value to its row's output and
+// moves to the next tree's root, and after the last tree it takes the next
+// unscored row. So no lane waits for the deepest row of a block (trees grown
+// leaf-wise are far from balanced), and every row's sum runs in tree order in
+// double: the bits of tree::predict_row summed in order.
+//
+// One step of a group (the G groups step together: G independent gather
+// chains in flight, which hides gather latency): gather the node's meta word,
+// threshold and left child (one 16-byte node), gather the row's feature, then
+//   goes_left = (x <= t) | (default_left & !(x > t))   // NaN -> default_left
+//   next      = left + 1 + goes_left                    // goes_left is -1 or 0
+// and the parent's child-leaf bits say whether next is a leaf. Lanes at
+// categorical nodes (in forests that have any) are redone by the scalar rule;
+// the leaf events (about W / depth per step) are handled lane by lane.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include <tessera/kernels/detail/simd.hpp>
 #include <tessera/learners/gbdt/detail/predict_layout.hpp>
@@ -31,75 +36,154 @@
 
 namespace tessera::gbdt::detail {
 
-inline constexpr std::size_t predict_block_rows = 64;
+// Bit l set iff lane l of b is true.
+template <class Arch>
+std::uint32_t lane_bits(const xsimd::batch_bool<std::int32_t, Arch>& b) noexcept {
+    using bb = xsimd::batch_bool<std::int32_t, Arch>;
+    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+        return static_cast<std::uint32_t>(static_cast<typename bb::register_type>(b));
+    } else {
+        constexpr std::size_t W = xsimd::batch<std::int32_t, Arch>::size;
+        alignas(Arch::alignment()) std::int32_t v[W];
+        xsimd::bitwise_cast(b).store_aligned(v);
+        std::uint32_t bits = 0;
+        for (std::size_t l = 0; l < W; ++l) bits |= (v[l] != 0 ? 1u : 0u) << l;
+        return bits;
+    }
+}
 
 template <class Arch>
-struct predict_block_fn {
+struct predict_lanes_fn {
     using fb = simd::batch<float, Arch>;
     using ib = simd::batch<std::int32_t, Arch>;
     static constexpr std::size_t W = fb::size;
-    static constexpr std::size_t G = predict_block_rows / W > 0 ? predict_block_rows / W : 1;
-    static constexpr std::size_t B = G * W;
+    static constexpr std::size_t G = 4;
+    static constexpr std::size_t L = G * W;
 
     const flat_node* nodes;
     const std::uint32_t* cat_bits;
-    const double* value;  // per node; leaf value at leaves
+    const double* value;  // per node; the leaf value at leaves
     const flat_tree_info* info;
+    std::int32_t park;  // the parking node
+    bool categorical;   // any categorical node in the forest
 
-    // Rows [0, rows) of X (rows <= B) with n_features columns; adds into
-    // out[r * n_out + output] for trees [0, n_trees). out must hold zeros or
-    // partial sums of earlier trees.
+    // Rows [0, rows) of X (rows * n_features < 2^31) into out[r * n_out + k],
+    // trees [0, n_trees) (n_trees >= 1).
     void operator()(const float* X, std::size_t rows, std::size_t n_features, std::size_t n_trees,
                     std::size_t n_out, double* out) const {
+        if (categorical)
+            run<true>(X, rows, n_features, n_trees, n_out, out);
+        else
+            run<false>(X, rows, n_features, n_trees, n_out, out);
+    }
+
+private:
+    struct lanes_state {
+        std::size_t row[L];
+        std::size_t tree[L];
+        alignas(Arch::alignment()) std::int32_t rowoff[L];
+        std::size_t next_row = 0;
+        std::size_t active = 0;
+    };
+
+    // Lane l has finished tree st.tree[l] - 1 (or starts): adds constant trees,
+    // moves to the next row when its row is done; returns the node to walk.
+    std::int32_t start(lanes_state& st, std::size_t l, std::size_t rows, std::size_t n_features,
+                       std::size_t n_trees, std::size_t n_out, double* out) const {
+        while (true) {
+            std::size_t t = st.tree[l];
+            double* o = out + st.row[l] * n_out;
+            while (t < n_trees && info[t].root_leaf) {
+                o[info[t].output] += value[info[t].root];
+                ++t;
+            }
+            st.tree[l] = t;
+            if (t < n_trees) return info[t].root;
+            if (st.next_row < rows) {
+                st.row[l] = st.next_row++;
+                st.tree[l] = 0;
+                st.rowoff[l] = static_cast<std::int32_t>(st.row[l] * n_features);
+                continue;
+            }
+            --st.active;
+            return park;
+        }
+    }
+
+    template <bool Cat>
+    void run(const float* X, std::size_t rows, std::size_t n_features, std::size_t n_trees, std::size_t n_out,
+             double* out) const {
         const auto* ni = reinterpret_cast<const std::int32_t*>(nodes);
         const auto* nf = reinterpret_cast<const float*>(nodes);
-        ib rowoff[G];
-        alignas(Arch::alignment()) std::int32_t lanes[W];
-        for (std::size_t g = 0; g < G; ++g) {
-            for (std::size_t l = 0; l < W; ++l) {
-                const std::size_t r = std::min(g * W + l, rows - 1);  // tail lanes repeat the last row
-                lanes[l] = static_cast<std::int32_t>(r * n_features);
+        lanes_state st;
+        alignas(Arch::alignment()) std::int32_t idx_l[L];
+        for (std::size_t l = 0; l < L; ++l) {
+            st.rowoff[l] = 0;
+            if (st.next_row < rows) {
+                st.row[l] = st.next_row++;
+                st.tree[l] = 0;
+                st.rowoff[l] = static_cast<std::int32_t>(st.row[l] * n_features);
+                ++st.active;
+                idx_l[l] = start(st, l, rows, n_features, n_trees, n_out, out);
+            } else {
+                idx_l[l] = park;
             }
-            rowoff[g] = ib::load_aligned(lanes);
         }
-        for (std::size_t t = 0; t < n_trees; ++t) {
-            const flat_tree_info& ti = info[t];
-            ib idx[G];
-            for (std::size_t g = 0; g < G; ++g) idx[g] = ib(ti.root);
-            if (ti.categorical)
-                walk<true>(ti, ni, nf, X, rowoff, idx);
-            else
-                walk<false>(ti, ni, nf, X, rowoff, idx);
-            for (std::size_t g = 0; g < G && g * W < rows; ++g) {
-                idx[g].store_aligned(lanes);
-                const std::size_t nl = std::min(W, rows - g * W);
-                double* o = out + g * W * n_out + ti.output;
-                for (std::size_t l = 0; l < nl; ++l) o[l * n_out] += value[lanes[l]];
+        ib idx[G], off[G];
+        for (std::size_t g = 0; g < G; ++g) {
+            idx[g] = ib::load_aligned(idx_l + g * W);
+            off[g] = ib::load_aligned(st.rowoff + g * W);
+        }
+        while (st.active > 0) {
+            std::uint32_t reached[G];
+            for (std::size_t g = 0; g < G; ++g) idx[g] = step<Cat>(ni, nf, X, off[g], idx[g], reached[g]);
+            for (std::size_t g = 0; g < G; ++g) {
+                if (reached[g] == 0) continue;
+                idx[g].store_aligned(idx_l + g * W);
+                const std::int32_t* before = st.rowoff + g * W;
+                bool moved_row = false;
+                for (std::uint32_t bits = reached[g]; bits != 0; bits &= bits - 1) {
+                    const std::size_t l = g * W + static_cast<std::size_t>(__builtin_ctz(bits));
+                    const std::size_t t = st.tree[l];
+                    out[st.row[l] * n_out + info[t].output] += value[idx_l[l]];
+                    st.tree[l] = t + 1;
+                    const std::int32_t old = before[l - g * W];
+                    idx_l[l] = start(st, l, rows, n_features, n_trees, n_out, out);
+                    moved_row |= st.rowoff[l] != old;
+                }
+                idx[g] = ib::load_aligned(idx_l + g * W);
+                if (moved_row) off[g] = ib::load_aligned(st.rowoff + g * W);
             }
         }
     }
 
-private:
     template <bool Cat>
-    ib step(const std::int32_t* ni, const float* nf, const float* X, const ib& rowoff,
-            const ib& idx) const {
+    ib step(const std::int32_t* ni, const float* nf, const float* X, const ib& off, const ib& idx,
+            std::uint32_t& reached) const {
         const ib q = idx << 2;
         const ib meta = ib::gather(ni, q);
         const fb thr = fb::gather(nf, q + ib(1));
         const ib left = ib::gather(ni, q + ib(2));
-        const fb x = fb::gather(X, rowoff + (meta & ib(static_cast<std::int32_t>(flat_node::feature_mask))));
+        const fb x = fb::gather(X, off + (meta & ib(static_cast<std::int32_t>(flat_node::feature_mask))));
         const ib le = xsimd::bitwise_cast<ib>(xsimd::bitwise_cast(x <= thr));
         const ib gt = xsimd::bitwise_cast<ib>(xsimd::bitwise_cast(x > thr));
         const ib dl = (meta << 1) >> 31;  // default_left_bit (bit 30) as -1 / 0
-        ib next = left + ib(1) + (le | (dl & ~gt));  // not bitwise_andnot: its operand order differs across xsimd versions
+        // not xsimd::bitwise_andnot: its operand order differs across xsimd versions
+        ib go_left = le | (dl & ~gt);
+        ib next = left + ib(1) + go_left;
         if constexpr (Cat) {
-            if (xsimd::any(meta < ib(0))) next = categorical_lanes(X, rowoff, idx, x, next);
+            if (xsimd::any(meta < ib(0))) {  // categorical_bit is the sign bit
+                next = categorical_lanes(idx, x, next);
+                go_left = xsimd::bitwise_cast(next == left);
+            }
         }
+        const ib left_leaf = (meta << 3) >> 31, right_leaf = (meta << 4) >> 31;
+        reached = lane_bits<Arch>(((go_left & left_leaf) | (~go_left & right_leaf)) != ib(0));
         return next;
     }
 
     // Redoes the lanes that sit at categorical nodes with the scalar rule.
-    ib categorical_lanes(const float*, const ib&, const ib& idx, const fb& x, const ib& next) const {
+    ib categorical_lanes(const ib& idx, const fb& x, const ib& next) const {
         alignas(Arch::alignment()) std::int32_t id[W], nx[W];
         alignas(Arch::alignment()) float xv[W];
         idx.store_aligned(id);
@@ -107,27 +191,9 @@ private:
         x.store_aligned(xv);
         for (std::size_t l = 0; l < W; ++l) {
             const flat_node& n = nodes[id[l]];
-            if (n.meta & flat_node::categorical_bit)
-                nx[l] = n.left + (flat_goes_left(n, xv[l], cat_bits) ? 0 : 1);
+            if (n.meta & flat_node::categorical_bit) nx[l] = n.left + (flat_goes_left(n, xv[l], cat_bits) ? 0 : 1);
         }
         return ib::load_aligned(nx);
-    }
-
-    template <bool Cat>
-    void walk(const flat_tree_info& ti, const std::int32_t* ni, const float* nf, const float* X,
-              const ib* rowoff, ib* idx) const {
-        std::uint32_t d = 0;
-        for (; d < ti.min_depth; ++d)
-            for (std::size_t g = 0; g < G; ++g) idx[g] = step<Cat>(ni, nf, X, rowoff[g], idx[g]);
-        for (; d < ti.max_depth; ++d) {
-            bool moved = false;
-            for (std::size_t g = 0; g < G; ++g) {
-                const ib next = step<Cat>(ni, nf, X, rowoff[g], idx[g]);
-                moved |= xsimd::any(next != idx[g]);
-                idx[g] = next;
-            }
-            if (!moved) break;
-        }
     }
 };
 
