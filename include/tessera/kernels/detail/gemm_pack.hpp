@@ -37,7 +37,7 @@ inline constexpr bool has_avx512_transpose =
 // src[r] == nullptr read as zeros), k0 .. k0+15 of each row, and hands row q
 // of the transpose (column k0+q) to put(q, vector).
 template <class Put>
-inline void transpose16(const float* const* src, std::size_t k0, Put&& put) {
+[[gnu::always_inline]] inline void transpose16(const float* const* src, std::size_t k0, Put&& put) {
     __m512 r[16], t[16];
     for (int i = 0; i < 16; ++i) r[i] = src[i] ? _mm512_loadu_ps(src[i] + k0) : _mm512_setzero_ps();
     for (int i = 0; i < 16; i += 2) {
