@@ -13,8 +13,9 @@ its own process, and the table with ratios.
       runs every engine in a fresh process, `rounds` times interleaved
       (tessera, torch, sklearn, tessera, ...), keeps each engine's median
       sec/epoch and prints the table. bench/nn/run_mlp.sh calls this.
-  mlp_torch_sklearn.py table results.json
-      prints the table again from saved records.
+  mlp_torch_sklearn.py table results.json [more.json ...]
+      prints the table again from saved records (several files are merged, e.g.
+      a scikit-learn run made apart from the others because it is slow).
 
 Data: bench/gbdt/make_higgs_like raw float32 files (--bin): 200,000 training rows
 (stream 1) and a test draw (stream 2); 28 features, binary label. Features are
@@ -252,15 +253,18 @@ def main():
             q.add_argument("--rounds", type=int, default=1)
             q.add_argument("--out")
     q = sub.add_parser("table")
-    q.add_argument("results")
+    q.add_argument("results", nargs="+")
     a = p.parse_args()
     if a.cmd == "one":
         one(a)
     elif a.cmd == "all":
         all_(a)
     else:
-        with open(a.results) as f:
-            table(json.load(f))
+        records = []
+        for path in a.results:
+            with open(path) as f:
+                records += json.load(f)
+        table(records)
 
 
 if __name__ == "__main__":
