@@ -497,3 +497,38 @@ BOOST_AUTO_TEST_CASE(column_sums_in_place_and_empty) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(example)
+
+BOOST_AUTO_TEST_CASE(dense_layer_forward_and_backward) {
+    const std::size_t batch = 4, in = 3, out = 2;
+    const std::vector<float> X{1, 2, 3, -1, 0, 1, 2, 2, 2, 0, -3, 1};  // batch x in
+    const std::vector<float> W{0.5f, -1, 0.25f, 1, 1, -1};           // out x in
+    const std::vector<float> b{0.5f, -0.5f};
+    const std::vector<float> dY{1, 1, 1, 1, 1, 1, 1, 1};               // batch x out
+    std::vector<float> Y(batch * out), dZ(batch * out), db(out), dW(out * in), dX(batch * in);
+    // example-begin kernels_gemm
+    using kernels::transpose;
+    const auto pol = exec::par_t{.threads = 2};
+    // forward: Y = relu(X W^T + b), bias and ReLU applied as the tiles leave the registers
+    kernels::sgemm(pol, transpose::no, transpose::yes, batch, out, in, 1.0f, X.data(), in, W.data(), in,
+                   0.0f, Y.data(), out, kernels::epilogue::bias_relu, b.data());
+    // backward: dZ = dY * relu'(Y) and db = column sums of dZ in one pass ...
+    kernels::epilogue_backward(pol, kernels::epilogue::bias_relu, batch, out, dY.data(), out, Y.data(), out,
+                               dZ.data(), out, db.data());
+    // ... then dW = dZ^T X and dX = dZ W
+    kernels::sgemm(pol, transpose::yes, transpose::no, out, in, batch, 1.0f, dZ.data(), out, X.data(), in,
+                   0.0f, dW.data(), in);
+    kernels::sgemm(pol, transpose::no, transpose::no, batch, in, out, 1.0f, dZ.data(), out, W.data(), in,
+                   0.0f, dX.data(), in);
+    // example-end
+    // Hand-computed: Z = X W^T + b = [[-0.25, -0.5], [0.25, -2.5], [0, 1.5], [3.75, -3.5]].
+    BOOST_TEST(Y == (std::vector<float>{0, 0, 0.25f, 0, 0, 1.5f, 3.75f, 0}), boost::test_tools::per_element());
+    BOOST_TEST(db == (std::vector<float>{2, 1}), boost::test_tools::per_element());
+    // dW row 0 = X rows 1 and 3 summed; row 1 = X row 2.
+    BOOST_TEST(dW == (std::vector<float>{-1, -3, 2, 2, 2, 2}), boost::test_tools::per_element());
+    BOOST_TEST(dX == (std::vector<float>{0, 0, 0, 0.5f, -1, 0.25f, 1, 1, -1, 0.5f, -1, 0.25f}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
