@@ -22,6 +22,7 @@
 // River's (tests/drift_stream, goldens from bench/compare/river_detectors.py).
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -29,6 +30,7 @@
 
 #include <tessera/core/concepts.hpp>
 #include <tessera/drift/detail/detector_common.hpp>
+#include <tessera/drift/detail/adwin_screen.hpp>
 #include <tessera/drift/detail/river_stats.hpp>
 
 namespace tessera::drift {
@@ -80,7 +82,9 @@ public:
     double total() const noexcept { return total_; }
     // Sum of squared deviations from the window mean (River's `variance`: not
     // divided by the width; divide by width() for the population variance).
-    double variance() const noexcept { return variance_; }
+    // Kept as shifted sums (see insert); River's incremental value agrees to
+    // ~1e-14 relative.
+    double variance() const noexcept { return window_variance(); }
     // Mean of the window (River's `estimation`); 0 for an empty window.
     double estimation() const noexcept { return width_ == 0.0 ? 0.0 : total_ / width_; }
     // Bucket summaries currently held (memory is O(max_buckets log width)).
@@ -101,24 +105,34 @@ private:
         const std::size_t i = rows_[r].start + k;
         return r * cap_ + (i >= cap_ ? i - cap_ : i);
     }
+    // 2^-r for a row index (r < 64), built from its IEEE 754 exponent bits.
+    static double pow2_neg(std::size_t r) noexcept {
+        return std::bit_cast<double>((std::uint64_t{1023} - r) << 52);
+    }
+
     void restart() noexcept {
         drift_ = false;
         until_check_ = p_.clock;
-        width_ = total_ = variance_ = 0.0;
+        width_ = total_ = shift_ = sq_ = ys_ = 0.0;
         sum_.assign(cap_, 0.0);
         var_.assign(cap_, 0.0);
         rows_.assign(1, row_state{});
     }
 
+    // River also updates its sum of squared deviations here, with two divisions
+    // per update. tessera keeps sums of y = x - K instead (K the window's first
+    // value): sq = sum y^2 and ys = sum y, so that the window's sum of squared
+    // deviations is sq - ys^2 / W (window_variance). A bucket merge leaves
+    // sum(bucket var + y_bucket^2 / size) unchanged (Chan's identity), so only
+    // inserts and drops move sq; with K a value of the window there is no
+    // cancellation worth the name. It agrees with River's to ~1e-14 relative.
     void insert(double x) {
+        if (width_ == 0.0) shift_ = x;
+        const double y = x - shift_;
+        sq_ += y * y;
+        ys_ += y;
         push_row0(x);
         width_ += 1.0;
-        double inc = 0.0;
-        if (width_ > 1.0) {
-            const double d = x - total_ / (width_ - 1.0);
-            inc = detail::rounded(detail::rounded((width_ - 1.0) * d) * d) / width_;
-        }
-        variance_ += inc;
         total_ += x;
         compress();
     }
@@ -140,7 +154,8 @@ private:
 
     void compress() {
         for (std::size_t r = 0; rows_[r].count == cap_; ++r) {
-            const double n = static_cast<double>(std::uint64_t{1} << r), inv_n = 1.0 / n;
+            // 2^r and 2^-r exactly, without a division (std::ldexp is a libm call).
+            const double n = static_cast<double>(std::uint64_t{1} << r), inv_n = pow2_neg(r);
             const std::size_t i0 = slot(r, 0), i1 = slot(r, 1);
             const double t0 = sum_[i0], t1 = sum_[i1];
             // n is a power of two: t * (1 / n) is t / n exactly, without a division.
@@ -162,17 +177,16 @@ private:
     }
 
     // Remove the oldest summary (row last, entry 0), updating width, total and
-    // the sum of squared deviations by the inverse merge.
+    // the shifted sums.
     void delete_oldest() {
         const std::size_t last = rows_.size() - 1;
         const double n = static_cast<double>(std::uint64_t{1} << last);
-        const double u = sum_[slot(last, 0)], v = var_[slot(last, 0)];
-        const double mu = u * (1.0 / n);  // exact: n is a power of two
+        const double t = sum_[slot(last, 0)];
+        const double y = t - n * shift_;
+        sq_ -= var_[slot(last, 0)] + y * y * pow2_neg(last);
+        ys_ -= y;
         width_ -= n;
-        total_ -= u;
-        const double mu_w = total_ / width_;
-        variance_ -= v + detail::rounded(detail::rounded(detail::rounded(n * width_) * (mu - mu_w)) * (mu - mu_w)) /
-                             (n + width_);
+        total_ -= t;
         drop_front(last, 1);
         if (rows_[last].count == 0 && last > 0) {
             rows_.pop_back();
@@ -181,28 +195,61 @@ private:
         }
     }
 
-    // One or more cuts in this update.
+    // The window's sum of squared deviations from its mean.
+    double window_variance() const noexcept {
+        if (width_ == 0.0) return 0.0;
+        const double v = sq_ - ys_ * (ys_ / width_);
+        return v > 0.0 ? v : 0.0;
+    }
+
+    // The splits in River's scan order (oldest bucket first, the newest never
+    // alone in W1): n0, n1 and River's running u0 += t, u1 -= t, padded to whole
+    // vectors with n0 = n1 = 0 (never tested).
+    std::size_t build_scan() {
+        const std::size_t total_buckets = n_buckets();
+        const std::size_t n = total_buckets > 0 ? total_buckets - 1 : 0;
+        const std::size_t padded = (n + detail::scan_lanes - 1) / detail::scan_lanes * detail::scan_lanes;
+        scan_.resize(padded);
+        double n0 = 0.0, n1 = width_, u0 = 0.0, u1 = total_;
+        std::size_t i = 0;
+        for (std::size_t r = rows_.size(); r-- > 0 && i < n;) {
+            const double size = static_cast<double>(std::uint64_t{1} << r);
+            for (std::size_t k = 0; k < rows_[r].count && i < n; ++k, ++i) {
+                const double t = sum_[slot(r, k)];
+                n0 += size;
+                n1 -= size;
+                u0 += t;
+                u1 -= t;
+                scan_.n0[i] = n0;
+                scan_.n1[i] = n1;
+                scan_.u0[i] = u0;
+                scan_.u1[i] = u1;
+            }
+        }
+        for (; i < padded; ++i) scan_.n0[i] = scan_.n1[i] = scan_.u0[i] = scan_.u1[i] = 0.0;
+        return n;
+    }
+
+    // One or more cuts in this update. Each scan screens every split with the
+    // division- and root-free test of detail::adwin_screen, and evaluates
+    // River's formula (cut()) only where the screen cannot exclude a cut.
     bool detect() {
         bool change = false;
-        for (bool again = true; again;) {
+        for (bool again = true; again && width_ > 0.0;) {
             again = false;
             // Constant within one scan: the window only changes when a cut restarts it.
             const double dprime = std::log(2.0 * std::log(width_) / p_.delta);
-            const double var_w = variance_ / width_;
-            double n0 = 0.0, n1 = width_, u0 = 0.0, u1 = total_;
-            for (std::size_t r = rows_.size(); r-- > 0 && !again;) {
-                const double size = static_cast<double>(std::uint64_t{1} << r);
-                const std::size_t cnt = rows_[r].count;
-                for (std::size_t k = 0; k < cnt; ++k) {
-                    n0 += size;
-                    n1 -= size;
-                    const double t = sum_[slot(r, k)];
-                    u0 += t;
-                    u1 -= t;
-                    if (r == 0 && k + 1 == cnt) break;  // the newest summary never starts W1 alone
-                    if (n1 >= mwl_ && n0 >= mwl_ && cut(n0, n1, u0 / n0 - u1 / n1, dprime, var_w)) {
+            const double var_w = window_variance() / width_;
+            const std::size_t n = build_scan();
+            const double c1 = detail::rounded(2.0 / 3.0 * dprime), c2 = 2.0 * var_w * dprime;
+            for (std::size_t i0 = 0; i0 < n && !again; i0 += detail::scan_lanes) {
+                unsigned maybe = detail::adwin_screen(scan_, i0, mwl_, c1, c2);
+                for (; maybe != 0; maybe &= maybe - 1) {
+                    const std::size_t i = i0 + static_cast<std::size_t>(__builtin_ctz(maybe));
+                    const double n0 = scan_.n0[i], n1 = scan_.n1[i];
+                    if (cut(n0, n1, scan_.u0[i] / n0 - scan_.u1[i] / n1, dprime, var_w)) {
                         change = again = true;
-                        if (width_ > 0.0) delete_oldest();
+                        delete_oldest();
                         break;
                     }
                 }
@@ -215,8 +262,6 @@ private:
         using detail::rounded;
         const double m = 1.0 / (n0 - mwl_ + 1.0) + 1.0 / (n1 - mwl_ + 1.0);
         const double linear = rounded(rounded(2.0 / 3.0 * dprime) * m);
-        // eps = sqrt(...) + linear >= linear after rounding too (and a NaN sqrt fails the test
-        // either way), so |delta_mean| <= linear decides "no cut" without the square root.
         const double d = std::fabs(delta_mean);
         if (d <= linear) return false;
         return d > std::sqrt(rounded(rounded(2.0 * m) * var_w) * dprime) + linear;
@@ -228,7 +273,9 @@ private:
     double grace_ = 10.0;
     std::vector<double> sum_, var_;
     std::vector<row_state> rows_;
-    double width_ = 0.0, total_ = 0.0, variance_ = 0.0;
+    detail::adwin_scan scan_;
+    double width_ = 0.0, total_ = 0.0;
+    double shift_ = 0.0, sq_ = 0.0, ys_ = 0.0;  // K, sum (x - K)^2, sum (x - K)
     std::int64_t until_check_ = 32;  // updates until the next cut test
 };
 

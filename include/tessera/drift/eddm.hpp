@@ -7,7 +7,8 @@
 //
 // Input is an error stream: update(true) for an error. Only errors move the
 // state: the distance (in updates) since the previous error, 1-based for the
-// first, feeds a running mean and sample variance (River's stats.Var, ddof 1);
+// first, feeds a mean and sample variance (River's stats.Var, ddof 1; here
+// from exact integer sums, which River's running Welford matches up to rounding);
 // once more than warm_start updates are in, p2s = mean + 2 sqrt(var). A new
 // maximum of p2s is recorded and tested no further; otherwise, once more than
 // warm_start errors are in, level = p2s / p2s_max: drift if level < beta, else
@@ -22,7 +23,6 @@
 
 #include <tessera/core/concepts.hpp>
 #include <tessera/drift/detail/detector_common.hpp>
-#include <tessera/drift/detail/river_stats.hpp>
 
 namespace tessera::drift {
 
@@ -57,9 +57,11 @@ public:
         ++n_;
         if (error) {
             ++n_errors_;
-            distances_.update(static_cast<double>(n_ - last_error_));
+            const std::uint64_t d = n_ - last_error_;
+            sumsq_ += d * d;
+            last_error_ = n_;
             if (n_ > warm_start_) {
-                const double p2s = distances_.m.mean + detail::rounded(2.0 * detail::libm_pow(distances_.get(), 0.5));
+                const double p2s = mean_distance() + 2.0 * std_distance();
                 if (p2s > p2s_max_) {
                     p2s_max_ = p2s;
                 } else if (n_errors_ > warm_start_) {
@@ -70,14 +72,30 @@ public:
                         warning_ = level_ < p_.alpha;
                 }
             }
-            last_error_ = n_;
         }
         return end_update();
     }
 
     // ---- diagnostics ----
-    double mean_distance() const noexcept { return distances_.m.mean; }  // between errors
-    double std_distance() const noexcept { return detail::libm_pow(distances_.get(), 0.5); }
+    // Mean and sample standard deviation (ddof 1) of the distances between errors,
+    // from exact integer sums: the distances add up to the position of the last
+    // error, so mean = last / errors and var = (errors * sumsq - last^2) /
+    // (errors (errors - 1)). River keeps a running mean and Welford variance
+    // (stats.Var) of the same values, which agree up to rounding.
+    double mean_distance() const noexcept {
+        return n_errors_ > 0 ? static_cast<double>(last_error_) / static_cast<double>(n_errors_) : 0.0;
+    }
+    double std_distance() const noexcept {
+        if (n_errors_ < 2) return 0.0;
+        const std::uint64_t k = n_errors_, s = last_error_;
+        double num;
+        if (s < (std::uint64_t{1} << 20)) {  // k * sumsq <= s^3 < 2^60: exact in 64 bits
+            num = static_cast<double>(k * static_cast<std::uint64_t>(sumsq_) - s * s);
+        } else {  // exact up to s = 2^42 updates since the last reset
+            num = static_cast<double>(static_cast<u128>(k) * sumsq_ - static_cast<u128>(s) * s);
+        }
+        return std::sqrt(num / (static_cast<double>(k) * static_cast<double>(k - 1)));
+    }
     double p2s_max() const noexcept { return p2s_max_; }  // -1 until the first is recorded
     double level() const noexcept { return level_; }      // last p2s / p2s_max tested; 1 before
     std::uint64_t n_errors() const noexcept { return n_errors_; }
@@ -87,16 +105,19 @@ public:
 private:
     void restart() noexcept {
         drift_ = warning_ = false;
-        distances_ = {};
         n_ = last_error_ = n_errors_ = 0;
+        sumsq_ = 0;
         p2s_max_ = -1.0;
         level_ = 1.0;
         warm_start_ = static_cast<std::uint64_t>(p_.warm_start);
     }
 
     params p_;
-    detail::river_var distances_;
+    // Since the last reset: updates, position of the last error (= the sum of
+    // the distances), errors, and the sum of squared distances.
+    __extension__ using u128 = unsigned __int128;
     std::uint64_t n_ = 0, last_error_ = 0, n_errors_ = 0, warm_start_ = 30;
+    u128 sumsq_ = 0;
     double p2s_max_ = -1.0, level_ = 1.0;
 };
 
