@@ -52,6 +52,24 @@ std::uint32_t lane_bits(const xsimd::batch_bool<std::int32_t, Arch>& b) noexcept
     }
 }
 
+// 32-bit gathers. xsimd 8.1's batch::gather reaches its generic element-wise
+// fallback even on AVX-512 and AVX2, so call the gather instructions directly.
+template <class T, class Arch>
+xsimd::batch<T, Arch> gather32(const T* base, const xsimd::batch<std::int32_t, Arch>& index) noexcept {
+    static_assert(sizeof(T) == 4);
+    using ireg = typename xsimd::batch<std::int32_t, Arch>::register_type;
+    const ireg i = index;
+    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+        if constexpr (std::is_same_v<T, float>) return _mm512_i32gather_ps(i, base, 4);
+        else return _mm512_i32gather_epi32(i, base, 4);
+    } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+        if constexpr (std::is_same_v<T, float>) return _mm256_i32gather_ps(base, i, 4);
+        else return _mm256_i32gather_epi32(reinterpret_cast<const int*>(base), i, 4);
+    } else {
+        return xsimd::batch<T, Arch>::gather(base, index);
+    }
+}
+
 template <class Arch>
 struct predict_lanes_fn {
     using fb = simd::batch<float, Arch>;
@@ -161,10 +179,11 @@ private:
     ib step(const std::int32_t* ni, const float* nf, const float* X, const ib& off, const ib& idx,
             std::uint32_t& reached) const {
         const ib q = idx << 2;
-        const ib meta = ib::gather(ni, q);
-        const fb thr = fb::gather(nf, q + ib(1));
-        const ib left = ib::gather(ni, q + ib(2));
-        const fb x = fb::gather(X, off + (meta & ib(static_cast<std::int32_t>(flat_node::feature_mask))));
+        const ib meta = gather32<std::int32_t, Arch>(ni, q);
+        const fb thr = gather32<float, Arch>(nf, q + ib(1));
+        const ib left = gather32<std::int32_t, Arch>(ni, q + ib(2));
+        const fb x =
+            gather32<float, Arch>(X, off + (meta & ib(static_cast<std::int32_t>(flat_node::feature_mask))));
         const ib le = xsimd::bitwise_cast<ib>(xsimd::bitwise_cast(x <= thr));
         const ib gt = xsimd::bitwise_cast<ib>(xsimd::bitwise_cast(x > thr));
         const ib dl = (meta << 1) >> 31;  // default_left_bit (bit 30) as -1 / 0
