@@ -66,7 +66,7 @@ int main(int argc, char** argv) try {
     r.trees = static_cast<int>(m.trees().size());
 
     std::vector<double> score(test.rows);
-    r.predict_s = gbdt_bench::best_of(3, [&] {
+    r.predict = gbdt_bench::best_of(3, [&] {
         if (a.regression) {
             const auto pred = m.predict(policy, test.X);
             std::copy(pred.begin(), pred.end(), score.begin());

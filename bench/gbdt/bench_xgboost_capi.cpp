@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
     const bst_ulong* shape = nullptr;
     bst_ulong dim = 0;
     const float* out = nullptr;
-    r.predict_s = gbdt_bench::best_of(3, [&] {
+    r.predict = gbdt_bench::best_of(3, [&] {
         XGB(XGBoosterPredictFromDense(b, ai.c_str(), pcfg, nullptr, &shape, &dim, &out));
     });
     const std::vector<double> score(out, out + test.rows);
