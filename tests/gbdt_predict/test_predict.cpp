@@ -55,20 +55,21 @@ std::vector<gbdt::tree> random_forest(draws& r, std::size_t n_trees, std::size_t
 }
 
 struct policy_results {
-    std::vector<double> seq, simd, par1, par2, par7, row;
+    std::vector<double> seq, simd, par1, par2, par7, par_default, row;
 };
 
 policy_results run_all(const gbdt::flat_forest& ff, const std::vector<float>& X, std::size_t rows,
                        std::size_t n_trees) {
     const std::size_t n_out = ff.n_outputs();
     policy_results p;
-    for (auto* v : {&p.seq, &p.simd, &p.par1, &p.par2, &p.par7, &p.row}) v->assign(rows * n_out, -7.0);
+    for (auto* v : {&p.seq, &p.simd, &p.par1, &p.par2, &p.par7, &p.par_default, &p.row}) v->assign(rows * n_out, -7.0);
     ff.predict_raw(exec::seq, X.data(), rows, p.seq.data(), n_trees);
     ff.predict_raw(exec::simd, X.data(), rows, p.simd.data(), n_trees);
-    // grain 64 * 32 = 2048 rows per chunk is the default; small grains give many chunks
+    // chunks of max(256, grain / 16) rows: grain 100 gives 256-row chunks, the default 4096
     ff.predict_raw(exec::par_t{.threads = 1, .grain = 100}, X.data(), rows, p.par1.data(), n_trees);
     ff.predict_raw(exec::par_t{.threads = 2, .grain = 100}, X.data(), rows, p.par2.data(), n_trees);
-    ff.predict_raw(exec::par_t{.threads = 7}, X.data(), rows, p.par7.data(), n_trees);
+    ff.predict_raw(exec::par_t{.threads = 7, .grain = 100}, X.data(), rows, p.par7.data(), n_trees);
+    ff.predict_raw(exec::par_t{.threads = 2}, X.data(), rows, p.par_default.data(), n_trees);
     for (std::size_t i = 0; i < rows; ++i)
         ff.predict_row(X.data() + i * ff.n_features(), p.row.data() + i * n_out, n_trees);
     return p;
@@ -83,6 +84,7 @@ void check_all(const gbdt::flat_forest& ff, const std::vector<gbdt::tree>& trees
     BOOST_TEST(same_bits(p.par1, ref));
     BOOST_TEST(same_bits(p.par2, ref));
     BOOST_TEST(same_bits(p.par7, ref));
+    BOOST_TEST(same_bits(p.par_default, ref));
     BOOST_TEST(same_bits(p.row, ref));
 }
 
@@ -122,12 +124,23 @@ BOOST_AUTO_TEST_CASE(deep_chains_and_wide_balanced_trees) {
     check_all(ff, trees, X, 777, trees.size());
 }
 
+BOOST_AUTO_TEST_CASE(many_features) {
+    draws r{9u};
+    const std::size_t nf = 5000;
+    const auto trees = random_forest(r, 20, nf, 63, 0.1);
+    const gbdt::flat_forest ff(trees, 1, nf);
+    const auto X = gbdt_test::random_rows(r, 200, nf);
+    check_all(ff, trees, X, 200, trees.size());
+}
+
 BOOST_AUTO_TEST_CASE(prefix_of_trees) {
     draws r{3u};
     const auto trees = random_forest(r, 25, 6, 40, 0.2);
-    const gbdt::flat_forest ff(trees, 2, 6);
     const auto X = gbdt_test::random_rows(r, 300, 6);
-    for (const std::size_t nt : {0u, 1u, 2u, 13u, 25u}) check_all(ff, trees, X, 300, nt);
+    for (const std::size_t n_out : {1u, 2u}) {
+        const gbdt::flat_forest ff(trees, n_out, 6);
+        for (const std::size_t nt : {0u, 1u, 2u, 3u, 4u, 13u, 25u}) check_all(ff, trees, X, 300, nt);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(only_single_leaf_trees_and_no_features) {

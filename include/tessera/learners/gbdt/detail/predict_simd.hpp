@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
+#include <vector>
 
 #include <tessera/kernels/detail/simd.hpp>
 #include <tessera/learners/gbdt/detail/predict_layout.hpp>
@@ -89,6 +90,15 @@ struct predict_lanes_fn {
     // trees [0, n_trees) (n_trees >= 1).
     void operator()(const float* X, std::size_t rows, std::size_t n_features, std::size_t n_trees,
                     std::size_t n_out, double* out) const {
+        if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+            if (n_out == 1) {
+                if (categorical)
+                    run_single<true>(X, rows, n_features, n_trees, out);
+                else
+                    run_single<false>(X, rows, n_features, n_trees, out);
+                return;
+            }
+        }
         if (categorical)
             run<true>(X, rows, n_features, n_trees, n_out, out);
         else
@@ -171,6 +181,114 @@ private:
                 }
                 idx[g] = ib::load_aligned(idx_l + g * W);
                 if (moved_row) off[g] = ib::load_aligned(st.rowoff + g * W);
+            }
+        }
+    }
+
+    // AVX-512, one output: the leaf events stay in the vector unit. Each lane
+    // keeps its row's sum in a double lane (acc, two halves of 8) and its tree
+    // counter; a lane that reaches a leaf adds the leaf value (masked gather,
+    // masked add: the same additions in the same order as the scalar walk),
+    // counts the tree and gathers the next tree's root from roots[] (-1 for a
+    // constant tree and at the end), and only those -1 lanes go to the scalar
+    // code, which adds constant trees, stores a finished row and takes the next.
+    struct single_state {
+        alignas(64) double acc[L];
+        alignas(64) std::int32_t tree[L];
+        alignas(64) std::int32_t node[L];
+        alignas(64) std::int32_t rowoff[L];
+        std::size_t row[L];
+        std::size_t next_row = 0;
+        std::size_t active = 0;
+    };
+
+    // Lane l is to start tree st.tree[l] (its sum so far in st.acc[l]).
+    void advance_single(single_state& st, std::size_t l, const std::int32_t* roots, std::size_t rows,
+                        std::size_t n_features, std::size_t n_trees, double* out) const {
+        while (true) {
+            auto t = static_cast<std::size_t>(st.tree[l]);
+            while (t < n_trees && roots[t] < 0) {
+                st.acc[l] += value[info[t].root];
+                ++t;
+            }
+            st.tree[l] = static_cast<std::int32_t>(t);
+            if (t < n_trees) {
+                st.node[l] = roots[t];
+                return;
+            }
+            if (st.active > 0 && st.row[l] != static_cast<std::size_t>(-1)) {
+                out[st.row[l]] = st.acc[l];
+                st.row[l] = static_cast<std::size_t>(-1);
+                --st.active;
+            }
+            if (st.next_row < rows) {
+                st.row[l] = st.next_row++;
+                ++st.active;
+                st.acc[l] = 0.0;
+                st.tree[l] = 0;
+                st.rowoff[l] = static_cast<std::int32_t>(st.row[l] * n_features);
+                continue;
+            }
+            st.node[l] = park;
+            return;
+        }
+    }
+
+    template <bool Cat>
+    void run_single(const float* X, std::size_t rows, std::size_t n_features, std::size_t n_trees,
+                    double* out) const {
+        const auto* ni = reinterpret_cast<const std::int32_t*>(nodes);
+        const auto* nf = reinterpret_cast<const float*>(nodes);
+        std::vector<std::int32_t> roots(n_trees + 1, -1);
+        for (std::size_t t = 0; t < n_trees; ++t)
+            if (!info[t].root_leaf) roots[t] = info[t].root;
+        single_state st;
+        for (std::size_t l = 0; l < L; ++l) {
+            st.acc[l] = 0.0;
+            st.tree[l] = 0;
+            st.rowoff[l] = 0;
+            st.row[l] = static_cast<std::size_t>(-1);
+            st.tree[l] = static_cast<std::int32_t>(n_trees);  // "done": takes a row if there is one
+            advance_single(st, l, roots.data(), rows, n_features, n_trees, out);
+        }
+        ib idx[G], off[G], tree[G];
+        __m512d acc_lo[G], acc_hi[G];
+        auto load = [&](std::size_t g) {
+            idx[g] = ib::load_aligned(st.node + g * W);
+            off[g] = ib::load_aligned(st.rowoff + g * W);
+            tree[g] = ib::load_aligned(st.tree + g * W);
+            acc_lo[g] = _mm512_load_pd(st.acc + g * W);
+            acc_hi[g] = _mm512_load_pd(st.acc + g * W + 8);
+        };
+        for (std::size_t g = 0; g < G; ++g) load(g);
+        const __m512i one = _mm512_set1_epi32(1), zero = _mm512_setzero_si512();
+        while (st.active > 0) {
+            std::uint32_t reached[G];
+            for (std::size_t g = 0; g < G; ++g) idx[g] = step<Cat>(ni, nf, X, off[g], idx[g], reached[g]);
+            for (std::size_t g = 0; g < G; ++g) {
+                if (reached[g] == 0) continue;
+                const auto m = static_cast<__mmask16>(reached[g]);
+                const auto mlo = static_cast<__mmask8>(m), mhi = static_cast<__mmask8>(m >> 8);
+                const __m512i nx = idx[g];
+                const __m512d vlo = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), mlo, _mm512_castsi512_si256(nx), value, 8);
+                const __m512d vhi = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), mhi, _mm512_extracti32x8_epi32(nx, 1), value, 8);
+                acc_lo[g] = _mm512_mask_add_pd(acc_lo[g], mlo, acc_lo[g], vlo);
+                acc_hi[g] = _mm512_mask_add_pd(acc_hi[g], mhi, acc_hi[g], vhi);
+                const __m512i t = _mm512_mask_add_epi32(tree[g], m, tree[g], one);
+                tree[g] = t;
+                const __m512i r = _mm512_mask_i32gather_epi32(nx, m, t, roots.data(), 4);
+                idx[g] = r;
+                const __mmask16 ex = _mm512_mask_cmplt_epi32_mask(m, r, zero);
+                if (ex == 0) continue;
+                // constant trees, finished rows: the scalar code for those lanes
+                idx[g].store_aligned(st.node + g * W);
+                tree[g].store_aligned(st.tree + g * W);
+                _mm512_store_pd(st.acc + g * W, acc_lo[g]);
+                _mm512_store_pd(st.acc + g * W + 8, acc_hi[g]);
+                for (std::uint32_t bits = ex; bits != 0; bits &= bits - 1)
+                    advance_single(st, g * W + static_cast<std::size_t>(__builtin_ctz(bits)), roots.data(), rows,
+                                   n_features, n_trees, out);
+                load(g);
             }
         }
     }
