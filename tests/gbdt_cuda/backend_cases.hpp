@@ -1,13 +1,15 @@
 // The device GBDT backend against gbdt-core's CPU backend on the same binned
 // data and quantized gradients: histograms, splits, partitions and whole grown
 // trees, compared bit for bit. Shared by the OMP test (g++) and the device test
-// (nvcc); `make` builds the backend under test from (dataset, settings).
+// (nvcc); `make(dataset, settings, launch_shape)` builds the backend under test.
+// Include <boost/test/unit_test.hpp> first.
 #pragma once
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 #include <random>
 #include <string>
 #include <vector>
@@ -18,6 +20,8 @@
 #include <tessera/learners/gbdt/binning.hpp>
 #include <tessera/learners/gbdt/detail/backend.hpp>
 #include <tessera/learners/gbdt/detail/grower.hpp>
+
+#include "cases.hpp"
 
 namespace gbdt_cuda_test {
 
@@ -186,5 +190,208 @@ boost_trace run_boosting(Backend& be, const dataset& d, const data_case& c, cons
     }
     return out;
 }
+
+// Launch shapes of the device backend: 48 KiB shared (one or few feature
+// groups), a budget that forces many groups, global atomics only.
+struct launch_shape {
+    unsigned block;
+    std::size_t smem;
+};
+inline const launch_shape shapes[] = {{256, 48 * 1024}, {32, 24 * 70}, {64, 24}};
+
+// One node step by step on both backends: root histogram (of a subsampled
+// root), split with and without a feature mask, partition, left child's
+// histogram, right child's by subtraction, and its split.
+template <class Make>
+void check_steps_against_cpu(std::vector<std::size_t> sizes, std::vector<std::size_t> widths, Make make) {
+    for (std::size_t n : sizes) {
+        for (std::size_t F : widths) {
+            const data_case c = make_data(n, F, 17 * n + F);
+            const dataset d = dataset::build(tessera::exec::seq, c.X, c.p);
+            const gd::split_settings st = settings_of(c.p);
+            // gradients and their fixed point, by gbdt-core's rule
+            std::vector<gd::gh_pair> q(n);
+            const auto g = random_gradients(n, n + 1, 0), h = random_gradients(n, n + 2, 1);
+            const gd::fixed_scale sc = gd::make_scale(gd::fixed_point_exponent(n, max_abs(g)),
+                                                      gd::fixed_point_exponent(n, max_abs(h)));
+            for (std::size_t i = 0; i < n; ++i) q[i] = {gd::quantize(g[i], sc.kg), gd::quantize(h[i], sc.kh)};
+            const auto bag = n > 2 ? some_rows(n, n) : all_rows(n);  // a subsampled root
+            for (const auto& shape : shapes) {
+                gd::cpu_backend cpu(d, st, 1, true);
+                auto dev = make(d, st, shape);
+                BOOST_TEST(dev.total_bins() == cpu.total_bins());
+                std::copy(bag.begin(), bag.end(), cpu.rows());
+                std::copy(bag.begin(), bag.end(), dev.rows());
+                const auto nr = static_cast<std::uint32_t>(bag.size());
+                cpu.begin_tree(q.data(), sc, nr);
+                dev.begin_tree(q.data(), sc, nr);
+                gd::hist_buffer hc(cpu.total_bins()), hd(cpu.total_bins()), lc(cpu.total_bins()), ld(cpu.total_bins());
+                cpu.build_histogram(0, nr, hc.data());
+                dev.build_histogram(0, nr, hd.data());
+                BOOST_TEST_CONTEXT("n " << n << " F " << F << " block " << shape.block << " smem " << shape.smem) {
+                    BOOST_TEST(bytes_of(hc.data(), cpu.total_bins()) == bytes_of(hd.data(), cpu.total_bins()));
+                    gd::node_sums root;
+                    for (std::uint32_t r : bag) root = {root.g + q[r].g, root.h + q[r].h, root.c + 1};
+                    std::vector<std::uint8_t> mask(F, 1);
+                    if (F > 3) mask[F - 1] = 0;
+                    for (const std::uint8_t* m : {static_cast<const std::uint8_t*>(nullptr),
+                                                  static_cast<const std::uint8_t*>(mask.data())}) {
+                        const gd::split_info sc_cpu = cpu.find_split(hc.data(), root, m);
+                        const gd::split_info sc_dev = dev.find_split(hd.data(), root, m);
+                        BOOST_TEST(same_split(sc_cpu, sc_dev));
+                        if (!sc_cpu.valid()) continue;
+                        const std::uint32_t nl_cpu = cpu.partition(0, nr, sc_cpu);
+                        const std::uint32_t nl_dev = dev.partition(0, nr, sc_dev);
+                        BOOST_TEST(nl_cpu == nl_dev);
+                        BOOST_TEST(std::equal(cpu.rows(), cpu.rows() + nr, dev.rows()));
+                        // left child built, right = parent - left
+                        cpu.build_histogram(0, nl_cpu, lc.data());
+                        dev.build_histogram(0, nl_dev, ld.data());
+                        BOOST_TEST(bytes_of(lc.data(), cpu.total_bins()) == bytes_of(ld.data(), cpu.total_bins()));
+                        cpu.subtract(hc.data(), lc.data());
+                        dev.subtract(hd.data(), ld.data());
+                        BOOST_TEST(bytes_of(hc.data(), cpu.total_bins()) == bytes_of(hd.data(), cpu.total_bins()));
+                        const gd::node_sums right{root.g - sc_cpu.left.g, root.h - sc_cpu.left.h, root.c - sc_cpu.left.c};
+                        BOOST_TEST(same_split(cpu.find_split(hc.data(), right, m), dev.find_split(hd.data(), right, m)));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+// Short boosting runs (regression and binary; leaf-wise, depth-wise, bagged with
+// a 3-histogram cache and per-node column sampling) on both backends.
+template <class Make>
+void check_boosting_against_cpu(std::vector<std::size_t> sizes, std::vector<std::size_t> widths, Make make) {
+    struct variant {
+        const char* name;
+        boost_setup b;
+    };
+    std::vector<variant> variants;
+    for (bool binary : {false, true}) {
+        boost_setup b;
+        b.binary = binary;
+        b.gs.max_leaves = 15;
+        b.gs.min_data_in_leaf = 3;
+        variants.push_back({binary ? "binary leaf-wise" : "regression leaf-wise", b});
+        b.gs.depth_wise = true;
+        b.gs.max_depth = 4;
+        b.gs.max_leaves = 0;
+        variants.push_back({binary ? "binary depth-wise" : "regression depth-wise", b});
+        b = boost_setup{};
+        b.binary = binary;
+        b.subsample = 0.7;
+        b.gs.max_leaves = 31;
+        b.gs.min_data_in_leaf = 3;
+        b.gs.hist_cache = 3;  // evictions: children built without the parent
+        b.gs.colsample_bynode = 0.6;
+        b.gs.seed = 5;
+        variants.push_back({binary ? "binary bagged, cache 3, colsample" : "regression bagged, cache 3, colsample", b});
+    }
+    for (std::size_t n : sizes) {
+        for (std::size_t F : widths) {
+            data_case c = make_data(n, F, 3 * n + F, F == 11 ? 9 : 3);
+            c.p.lambda_l2 = 0.5;
+            const dataset d = dataset::build(tessera::exec::seq, c.X, c.p);
+            const gd::split_settings st = settings_of(c.p);
+            for (const variant& v : variants) {
+                gd::cpu_backend cpu(d, st, 1, true);
+                const boost_trace want = run_boosting(cpu, d, c, st, v.b);
+                for (const auto& shape : shapes) {
+                    auto dev = make(d, st, shape);
+                    BOOST_TEST_CONTEXT("n " << n << " F " << F << " " << v.name << " block " << shape.block) {
+                        const boost_trace got = run_boosting(dev, d, c, st, v.b);
+                        BOOST_TEST(got.trees == want.trees);
+                        BOOST_TEST(got.ranges == want.ranges);
+                        BOOST_TEST(got.sums == want.sums);
+                        BOOST_TEST(got.rows == want.rows);
+                    }
+                }
+                // not vacuous: the larger cases grow real trees with categorical
+                // splits and NaN-left defaults
+                if (n > 1000) {
+                    BOOST_TEST(want.trees.front().size() > 200u);
+                    BOOST_TEST(want.categorical_splits > 0u);
+                    BOOST_TEST(want.nan_left_splits > 0u);
+                }
+            }
+        }
+    }
+}
+
+#if defined(TESSERA_GBDT_TRAIN_WITH_BACKEND)
+inline std::string model_bytes(const tessera::gbdt::model& m) {
+    tessera::io::writer w;
+    m.save(w);
+    return w.take();
+}
+
+// classifier (binary, 3 classes) and regressor (squared error, Huber) fitted
+// with exec::cuda (whatever train_on_device the TU provides) against exec::seq
+// and exec::par{2}: the model bytes must be equal. Variants: leaf-wise;
+// depth-wise with bagging, tree and node column sampling, L1/L2 and a split
+// gain floor; a 3-histogram cache with an eval set and early stopping.
+inline void check_fit_against_cpu(std::vector<std::size_t> sizes, std::vector<std::size_t> widths) {
+    namespace g = tessera::gbdt;
+    namespace ex = tessera::exec;
+    for (std::size_t n : sizes) {
+        for (std::size_t F : widths) {
+            const data_case c = make_data(n, F, 11 * n + F);
+            const data_case e = make_data(97, F, 5 * n + F);
+            tessera::vector<float> y = tessera::vector<float>::from_shape({n});
+            tessera::vector<std::int32_t> bin = tessera::vector<std::int32_t>::from_shape({n}), multi = bin;
+            tessera::vector<float> ey = tessera::vector<float>::from_shape({97});
+            for (std::size_t i = 0; i < n; ++i) {
+                y(i) = c.y[i];
+                bin(i) = static_cast<std::int32_t>(c.label[i]);
+                multi(i) = c.y[i] < -0.5f ? 0 : (c.y[i] < 0.5f ? 1 : 2);
+            }
+            if (n < 3) continue;
+            bin(0) = 0, bin(1) = 1, multi(0) = 0, multi(1) = 1, multi(2) = 2;  // every class present
+            for (std::size_t i = 0; i < 97; ++i) ey(i) = e.y[i];
+            for (int variant = 0; variant < 3; ++variant) {
+                g::params p = c.p;
+                p.rounds = 5;
+                p.max_leaves = 15;
+                p.learning_rate = 0.3;
+                g::fit_options opt;
+                if (variant == 1) {
+                    p.growth = g::growth_policy::depth_wise;
+                    p.max_depth = 4;
+                    p.subsample = 0.8;
+                    p.colsample_bytree = 0.8;
+                    p.colsample_bynode = 0.7;
+                    p.lambda_l1 = 0.1;
+                    p.lambda_l2 = 1.0;
+                    p.min_split_gain = 0.01;
+                    p.seed = 3;
+                }
+                if (variant == 2) {
+                    p.hist_cache = 3;
+                    p.rounds = 8;
+                }
+                BOOST_TEST_CONTEXT("n " << n << " F " << F << " variant " << variant) {
+                    const g::classifier clf{p};
+                    BOOST_TEST(model_bytes(clf.fit(ex::cuda, c.X, bin)) == model_bytes(clf.fit(ex::seq, c.X, bin)));
+                    BOOST_TEST(model_bytes(clf.fit(ex::cuda, c.X, multi)) ==
+                               model_bytes(clf.fit(ex::par_t{.threads = 2}, c.X, multi)));
+                    g::regressor reg{p};
+                    if (variant == 2) {
+                        opt.eval = g::eval_data(&e.X, &ey);
+                        reg.config.early_stopping_rounds = 2;
+                    }
+                    const auto want = model_bytes(reg.fit(ex::seq, c.X, y, opt));
+                    BOOST_TEST(model_bytes(reg.fit(ex::cuda, c.X, y, opt)) == want);
+                    reg.config.objective = g::objective_kind::huber;
+                    reg.config.early_stopping_rounds = 0;
+                    BOOST_TEST(model_bytes(reg.fit(ex::cuda, c.X, y)) == model_bytes(reg.fit(ex::seq, c.X, y)));
+                }
+            }
+        }
+    }
+}
+#endif
 
 }  // namespace gbdt_cuda_test

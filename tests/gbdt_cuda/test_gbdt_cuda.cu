@@ -1,6 +1,9 @@
-// exec::cuda GBDT training pieces on a real GPU (<tessera/cuda/gbdt.cuh>): the raw
-// node-histogram kernel, split finding and partition on the CUDA back end, against
-// the same brute-force references as the OMP test (exact integers: bit for bit).
+// exec::cuda GBDT training on a real GPU (<tessera/cuda/gbdt.cuh>): the raw
+// node-histogram kernel, split finding and partition on the CUDA back end against
+// the brute-force references of the OMP test (exact integers: bit for bit); the
+// device backend against gbdt-core's CPU backend (histograms, splits, partitions,
+// boosted trees); and, once gbdt-core's trainer takes a backend, the public
+// fit(exec::cuda, ...) against exec::seq / exec::par model bytes.
 // Without a usable device (cudaGetDeviceCount fails or reports 0) it prints
 // "no CUDA device: skipped" and exits 77, which CTest reports as skipped.
 #define BOOST_TEST_MODULE gbdt_cuda
@@ -16,6 +19,7 @@
 
 #include <tessera/cuda/gbdt.cuh>
 
+#include "backend_cases.hpp"
 #include "device_steps.hpp"
 
 using namespace tessera;
@@ -94,6 +98,32 @@ BOOST_AUTO_TEST_CASE(split_and_partition_equal_brute_force) {
         }
     }
 }
+
+// ---- the device backend against gbdt-core's CPU backend ------------------------------
+
+namespace {
+const stream_backend& test_stream() {
+    static const stream_backend sb;
+    return sb;
+}
+const auto make_cuda = [](const dataset& d, const gd::split_settings& st, const launch_shape& shape) {
+    return dd::gbdt_backend<dd::cuda_backend>(test_stream().be(), d, st, shape.block, shape.smem);
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(backend_steps_equal_the_cpu_backend_bit_for_bit) {
+    check_steps_against_cpu({1, 301, 100003}, {6, 28}, make_cuda);
+}
+
+BOOST_AUTO_TEST_CASE(boosted_trees_equal_the_cpu_backend_bit_for_bit) {
+    check_boosting_against_cpu({57, 20001}, {3, 28}, make_cuda);
+}
+
+#if defined(TESSERA_GBDT_TRAIN_WITH_BACKEND)
+BOOST_AUTO_TEST_CASE(fit_with_exec_cuda_gives_the_cpu_model_bytes) {
+    check_fit_against_cpu({101, 20001}, {5, 28});
+}
+#endif
 
 int main(int argc, char* argv[]) {
     int n = 0;

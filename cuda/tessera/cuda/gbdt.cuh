@@ -1,7 +1,21 @@
-// tessera/cuda/gbdt.cuh — exec::cuda for GBDT training: the `__global__`
-// node-histogram kernel (body in detail/gbdt_hist_kernel.hpp) and its launch on
-// the CUDA back end. The Thrust bodies (quantization, split finding, partition)
-// are in detail/gbdt_*.hpp, the same source the OMP tests run.
+// tessera/cuda/gbdt.cuh — exec::cuda for GBDT training: histogram building, split
+// finding and row partitioning on the GPU, the same trees as the CPU path.
+//
+//   #include <tessera/cuda/gbdt.cuh>   // in a .cu file compiled by nvcc
+//   gbdt::model m = gbdt::classifier{p}.fit(exec::cuda, X, y);
+//   gbdt::model r = gbdt::regressor{p}.fit(exec::cuda_t{.device = 1, .stream = s}, X, y);
+//
+// Binning stays on the host (once per dataset); each tree's quantized gradients
+// are uploaded, the grower (gbdt-core's) drives device_detail::gbdt_backend: node
+// histograms by the raw kernel below, larger children by exact subtraction,
+// numerical splits by a per-feature integer scan + deterministic arg-max, rows
+// partitioned by a stable partition; categorical splits are scanned on the host
+// from the downloaded histogram. Histograms are 64-bit fixed-point integers, so
+// they, the splits and the model bytes equal the CPU backend's (docs/cuda.md).
+//
+// The fit overloads reach train_on_device below through gbdt-core's device hook
+// (estimators.hpp); without that hook (TESSERA_GBDT_TRAIN_WITH_BACKEND not
+// defined by trainer.hpp) only the backend itself is available here.
 #pragma once
 
 #if !defined(__CUDACC__)
@@ -9,10 +23,12 @@
 #endif
 
 #include <tessera/cuda/backend.cuh>
+#include <tessera/cuda/detail/gbdt_backend.hpp>
 #include <tessera/cuda/detail/gbdt_histogram.hpp>
 #include <tessera/cuda/detail/gbdt_partition.hpp>
 #include <tessera/cuda/detail/gbdt_quantize.hpp>
 #include <tessera/cuda/detail/gbdt_split.hpp>
+#include <tessera/learners/gbdt/estimators.hpp>
 
 namespace tessera::device_detail {
 
@@ -36,3 +52,20 @@ inline void launch_node_hist(const cuda_backend& be, const node_hist_plan& plan,
 }
 
 }  // namespace tessera::device_detail
+
+#if defined(TESSERA_GBDT_TRAIN_WITH_BACKEND)
+namespace tessera::gbdt::detail {
+
+// classifier/regressor::fit(exec::cuda, ...) land here (argument-dependent
+// lookup from estimators.hpp's run_train; this non-template overload beats the
+// host fallback that static_asserts).
+inline model train_on_device(const exec::cuda_t& policy, const dataset& d, const fit_labels& lab,
+                             std::size_t K, const grad_source& src, std::vector<double> base,
+                             const std::vector<double>& w, const params& p, const fit_options& opt) {
+    return device_detail::run_on(policy, "gbdt::fit", [&](const device_detail::cuda_backend& be) {
+        return device_detail::train_on(be, d, lab, K, src, std::move(base), w, p, opt);
+    });
+}
+
+}  // namespace tessera::gbdt::detail
+#endif

@@ -40,6 +40,7 @@
 #include <tessera/cuda/detail/gbdt_split.hpp>
 #include <tessera/learners/gbdt/binning.hpp>
 #include <tessera/learners/gbdt/detail/backend.hpp>  // hist_cell, gh_pair, split_info, scan_categorical
+#include <tessera/learners/gbdt/detail/trainer.hpp>  // train_with (once gbdt-core has it)
 
 namespace tessera::device_detail {
 
@@ -244,5 +245,28 @@ private:
     mutable buffer<fixed_sums> prefix_;  // scan scratch
     mutable std::unordered_map<const gbdt::detail::hist_cell*, buffer<ull>> mirrors_;
 };
+
+// The backend as a factory, the shape gbdt-core's trainer takes a backend in.
+template <class Base>
+struct gbdt_backend_factory {
+    Base base;
+    gbdt_backend<Base> operator()(const gbdt::dataset& d, const gbdt::detail::split_settings& st) const {
+        return gbdt_backend<Base>(base, d, st);
+    }
+};
+
+#if defined(TESSERA_GBDT_TRAIN_WITH_BACKEND)
+// gbdt-core's boosting loop with this backend growing the trees; the host
+// steps of a round (gradients, quantization, leaf values, scores, metrics) run
+// on the CPU with exec::par, whose results are bitwise those of every policy.
+template <class Base>
+gbdt::model train_on(const Base& be, const gbdt::dataset& d, const gbdt::detail::fit_labels& lab,
+                     std::size_t K, const gbdt::detail::grad_source& src, std::vector<double> base,
+                     const std::vector<double>& w, const gbdt::params& p,
+                     const gbdt::fit_options& opt) {
+    return gbdt::detail::train_with(exec::select_backend(exec::par), gbdt_backend_factory<Base>{be}, d, lab,
+                                    K, src, std::move(base), w, p, opt);
+}
+#endif
 
 }  // namespace tessera::device_detail
