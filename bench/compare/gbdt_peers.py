@@ -286,6 +286,10 @@ def table(records):
                                f"{fmt_ratio(t['predict_rows_per_s'] / xgb_best['predict_rows_per_s'])} "
                                f"wall (target >= 2x); per CPU second: "
                                f"{fmt_ratio(min(x.get('predict_cpu_s', float('inf')) for x in xgbs) / t['predict_cpu_s'] if t.get('predict_cpu_s') else None)}")
+                if xgb_best and t.get("forest_predict_s", 0) > 0:
+                    rate = test_rows(t) / t["forest_predict_s"]
+                    out.append(f"- tessera flat_forest scorer alone (raw scores): {rate / 1e6:.2f} Mrows/s, "
+                               f"{fmt_ratio(rate / xgb_best['predict_rows_per_s'])} XGBoost's")
                 out.append(f"- tessera peak RSS / lowest peer ({low['engine']}): "
                            f"{fmt_ratio(t['peak_rss_mb'] / low['peak_rss_mb'])}; RSS growth / lowest "
                            f"peer ({low_g['engine']}): "

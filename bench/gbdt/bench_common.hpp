@@ -168,6 +168,7 @@ struct record {
     std::size_t rows = 0, features = 0, test_rows = 0;
     double bin_s = -1, train_s = 0, train_cpu_s = 0, first_round_s = -1, quality = 0;
     best_times predict;
+    best_times extra{0, 0};  // tessera: flat_forest::predict_raw alone
     double rss_loaded_mb = 0;
     int trees = 0;
     std::string timed;  // what train_s covers
@@ -200,13 +201,14 @@ inline void print(const record& r) {
         "\"rows\":%zu,\"features\":%zu,\"threads\":%d,\"rounds\":%d,\"trees\":%d,"
         "\"bin_s\":%.4f,\"train_s\":%.4f,\"train_cpu_s\":%.4f,\"first_round_s\":%.4f,\"predict_s\":%.4f,"
         "\"predict_cpu_s\":%.4f,\"predict_rows_per_s\":%.1f,\"%s\":%.6f,\"peak_rss_mb\":%.1f,\"rss_loaded_mb\":%.1f,"
-        "\"rss_growth_mb\":%.1f,\"timed\":\"%s\"}\n",
+        "\"rss_growth_mb\":%.1f,\"forest_predict_s\":%.4f,\"forest_predict_cpu_s\":%.4f,"
+        "\"timed\":\"%s\"}\n",
         r.engine.c_str(), r.version.c_str(), r.setup.c_str(),
         r.a->regression ? "regression" : "binary", r.rows, r.features, r.a->threads, r.a->rounds,
         r.trees, r.bin_s, r.train_s, r.train_cpu_s, r.first_round_s, r.predict.wall,
         r.predict.cpu, static_cast<double>(r.test_rows) / r.predict.wall,
         r.a->regression ? "rmse" : "auc", r.quality, peak, r.rss_loaded_mb,
-        peak - r.rss_loaded_mb, r.timed.c_str());
+        peak - r.rss_loaded_mb, r.extra.wall, r.extra.cpu, r.timed.c_str());
     std::fflush(stdout);
 }
 

@@ -11,7 +11,9 @@
 // max_leaves 64; everything else at gbdt::params' defaults (LightGBM's).
 // Timed: bin_s = gbdt::dataset::build (bin mappers + binned matrix, reusable
 // across fits); train_s = classifier/regressor fit on that dataset; predict_s =
-// best of 3 predict_proba (binary) / predict (regression) on the test rows.
+// best of 3 predict_proba (binary) / predict (regression) on the test rows;
+// forest_predict_s = best of 3 gbdt::flat_forest::predict_raw on them (the
+// scorer alone, raw scores).
 // Policy: exec::par{.threads = T}.
 #include <cstdio>
 #include <string>
@@ -20,6 +22,7 @@
 #include <tessera/exec/policy.hpp>
 #include <tessera/io/model_file.hpp>
 #include <tessera/learners/gbdt.hpp>
+#include <tessera/learners/gbdt/predict.hpp>
 
 #include "bench_common.hpp"
 
@@ -76,6 +79,11 @@ int main(int argc, char** argv) try {
         }
     });
     r.quality = gbdt_bench::test_quality(test, score, a.regression);
+    // The scorer alone (raw scores, no link function), as a model keeping a
+    // flat_forest would run it: built once outside the timing.
+    const gbdt::flat_forest forest(m.trees(), m.n_outputs(), m.n_features());
+    std::vector<double> raw(test.rows * m.n_outputs());
+    r.extra = gbdt_bench::best_of(3, [&] { forest.predict_raw(policy, test.X.data(), test.rows, raw.data()); });
     if (!a.model_out.empty()) io::save(m, a.model_out);
     gbdt_bench::print(r);
     return 0;
