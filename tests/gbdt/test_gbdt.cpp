@@ -21,6 +21,8 @@
 #include <tessera/io/model_file.hpp>
 #include <tessera/learners/gbdt.hpp>
 #include <tessera/learners/gbdt/detail/backend.hpp>
+#include <tessera/features/standard_scaler.hpp>
+#include <tessera/pipeline/pipeline.hpp>
 
 using namespace tessera;
 namespace gd = tessera::gbdt::detail;
@@ -139,6 +141,7 @@ BOOST_AUTO_TEST_CASE(float_threshold_equals_binned_decision) {
     const auto d = gbdt::dataset::build(exec::seq, X, p);
     for (std::size_t f = 0; f < 3; ++f) {
         const auto& m = d.mapper(f);
+        for (std::size_t i = 0; i < 3000; ++i) BOOST_TEST_REQUIRE(d.bin(i, f) == m.bin(X(i, f)));  // fast binning
         for (std::uint32_t b = 0; b + 1 < m.n_value_bins; ++b)
             for (std::size_t i = 0; i < 3000; ++i) {
                 if (std::isnan(X(i, f))) continue;
@@ -655,4 +658,33 @@ BOOST_AUTO_TEST_CASE(bad_parameters_throw_config_error_naming_the_field) {
     BOOST_CHECK_THROW(gbdt::classifier{}.fit(exec::seq, X, one), data_error);
     vector<float> short_y = xt::zeros<float>({99});
     BOOST_CHECK_THROW(gbdt::regressor{}.fit(exec::seq, X, short_y), shape_error);
+}
+
+// ---- model: SHAP forwarding, pipelines ----------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(shap_contributions_sum_to_the_raw_score) {
+    const matrix<float> X = normal_matrix(1500, 4, 111, 0.1);
+    const auto y = binary_labels(X, 111);
+    const auto m = gbdt::classifier{gbdt::params{.rounds = 5, .max_leaves = 8}}.fit(exec::par, X, y);
+    const auto phi = m.shap(exec::par, X);
+    const auto raw = m.predict_raw(exec::seq, X);
+    BOOST_TEST_REQUIRE(phi.shape()[2] == 5u);
+    for (std::size_t i = 0; i < 1500; ++i) {
+        double s = 0;
+        for (std::size_t j = 0; j < 5; ++j) s += phi(i, 0, j);
+        BOOST_TEST_REQUIRE(s == raw(i, 0), boost::test_tools::tolerance(1e-9));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(composes_in_a_pipeline_after_a_transformer) {
+    const matrix<float> X = normal_matrix(2000, 4, 121);
+    const auto y = binary_labels(X, 121);
+    const gbdt::classifier clf{gbdt::params{.rounds = 10}};
+    const auto pipe = features::standard_scaler{} | clf;
+    const auto fitted = pipe.fit(exec::par, X, y);
+    const auto proba = fitted.predict_proba(exec::par, X);
+    BOOST_TEST(proba.shape()[1] == 2u);
+    const auto back = io::load_from_string<std::remove_cvref_t<decltype(fitted)>>(io::save_to_string(fitted));
+    const auto proba2 = back.predict_proba(exec::par, X);
+    BOOST_TEST(std::equal(proba.begin(), proba.end(), proba2.begin()));
 }

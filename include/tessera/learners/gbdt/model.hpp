@@ -29,6 +29,8 @@
 #include <tessera/learners/gbdt/binning.hpp>
 #include <tessera/learners/gbdt/objective.hpp>
 #include <tessera/learners/gbdt/params.hpp>
+#include <tessera/learners/gbdt/predict.hpp>
+#include <tessera/learners/gbdt/shap.hpp>
 #include <tessera/learners/gbdt/tree.hpp>
 
 namespace tessera::gbdt {
@@ -89,6 +91,7 @@ public:
             trees_.size() % base_.size() != 0)
             throw shape_error(tessera::detail::concat("gbdt::model: ", trees_.size(), " trees and ",
                                                       base_.size(), " outputs do not fit together"));
+        forest_ = flat_forest(std::span<const tree>(trees_), base_.size(), n_features_);
     }
 
     const std::vector<tree>& trees() const noexcept { return trees_; }
@@ -115,25 +118,32 @@ public:
         return imp;
     }
 
-    // out[i * K + k]: raw scores of rows X (row-major rows x n_features floats).
+    // out[i * K + k]: raw scores of rows X (row-major rows x n_features floats),
+    // through gbdt-predict's flat_forest (bitwise the sum of tree::predict_row in
+    // tree order from 0.0), plus the base score.
     template <exec::execution_policy P>
     void predict_raw_into(const P& policy, const float* X, std::size_t rows, double* out) const {
         if constexpr (exec::device_policy<P>) {
             TESSERA_CUDA_NOT_AVAILABLE(P);
         } else {
-            const std::size_t K = n_outputs(), F = n_features_;
-            auto body = [&](std::size_t b, std::size_t e) {
-                for (std::size_t i = b; i < e; ++i) {
-                    const float* row = X + i * F;
-                    for (std::size_t k = 0; k < K; ++k) {
-                        double s = 0.0;
-                        for (std::size_t t = k; t < trees_.size(); t += K) s += trees_[t].predict_row(row);
-                        out[i * K + k] = s + base_[k];
-                    }
-                }
-            };
-            detail::for_chunks(exec::select_backend(policy), rows, 1024, body);
+            const std::size_t K = n_outputs();
+            forest_.predict_raw(policy, X, rows, out);
+            for (std::size_t i = 0; i < rows; ++i)
+                for (std::size_t k = 0; k < K; ++k) out[i * K + k] += base_[k];
         }
+    }
+
+    // TreeSHAP contributions (gbdt-predict's shap.hpp): rows x n_outputs x
+    // (n_features + 1), the last column the bias; they sum to the raw score.
+    template <exec::execution_policy P, class T>
+    xt::xtensor<double, 3> shap(const P& policy, const matrix<T>& X) const {
+        const std::size_t n = check_input("gbdt::model::shap", X);
+        xt::xtensor<double, 3> out = xt::zeros<double>({n, n_outputs(), n_features_ + 1});
+        with_float(X, [&](const float* x) {
+            shap_values(policy, std::span<const tree>(trees_), n_outputs(), n_features_,
+                        std::span<const double>(base_), x, n, out.data());
+        });
+        return out;
     }
 
     template <exec::execution_policy P, class T>
@@ -245,7 +255,11 @@ public:
         }
     }
 
-    friend bool operator==(const model&, const model&) = default;
+    friend bool operator==(const model& a, const model& b) {
+        return a.trees_ == b.trees_ && a.base_ == b.base_ && a.n_features_ == b.n_features_ && a.task_ == b.task_ &&
+               a.objective_ == b.objective_ && a.custom_ == b.custom_ && a.best_iteration_ == b.best_iteration_ &&
+               a.history_ == b.history_;
+    }
 
 private:
     template <class T>
@@ -273,6 +287,7 @@ private:
     bool custom_ = false;
     std::int64_t best_iteration_ = -1;
     learning_curve history_;
+    flat_forest forest_;
 };
 
 }  // namespace tessera::gbdt

@@ -102,7 +102,7 @@ public:
             }
             return;
         }
-        const std::size_t per = 16384;  // rows below which one thread is faster
+        const std::size_t per = 4096;  // rows per thread below which fewer threads are faster
         const std::size_t T = std::min<std::size_t>(threads_, std::max<std::size_t>(1, n / per));
         if (T <= 1) {
             build_histogram_block(bins, F, offset_.data(), q_, rows, n, out);

@@ -93,13 +93,14 @@ inline void accumulate_rows(const std::uint8_t* __restrict bins, std::size_t F, 
                             std::size_t f1, const std::uint32_t* __restrict offset,
                             const gh_pair* __restrict q, const std::uint32_t* __restrict rows,
                             std::size_t n, hist_cell* __restrict out) {
-    constexpr std::size_t ahead = 12;
+    constexpr std::size_t ahead = 24;
     for (std::size_t j = 0; j < n; ++j) {
         const std::size_t i = Contiguous ? j : rows[j];
         if constexpr (!Contiguous) {
             if (j + ahead < n) {
                 const std::size_t ia = rows[j + ahead];
                 __builtin_prefetch(bins + ia * F + f0);
+                __builtin_prefetch(bins + ia * F + f1 - 1);
                 __builtin_prefetch(q + ia);
             }
         }

@@ -326,9 +326,13 @@ model train(const Tag& tag, bool reference, const dataset& d, const fit_labels& 
                                  "gradients");
             const fixed_scale sc = make_scale(fixed_point_exponent(n, m.g), fixed_point_exponent(n, m.h));
             std::uint32_t* rows = be.rows();
+            // v * 2^k is exactly ldexp(v, k) (a power-of-two scaling in range), and
+            // nearbyint rounds half to even like llrint: the same integers as quantize()
+            const double tg = std::ldexp(1.0, sc.kg), th = std::ldexp(1.0, sc.kh);
             for_chunks(tag, n, grain, [&](std::size_t b, std::size_t e) {
                 for (std::size_t i = b; i < e; ++i)
-                    q[i] = gh_pair{quantize(g[i * K + k], sc.kg), quantize(h[i * K + k], sc.kh)};
+                    q[i] = gh_pair{static_cast<std::int64_t>(std::nearbyint(g[i * K + k] * tg)),
+                                   static_cast<std::int64_t>(std::nearbyint(h[i * K + k] * th))};
             });
             node_sums root;
             if (p.subsample < 1.0) {
