@@ -28,11 +28,12 @@
 #include <tessera/kernels/detail/simd.hpp>
 #include <tessera/learners/gbdt/detail/predict_layout.hpp>
 
-// GCC 12 reports the _mm512_undefined_* source operand of xsimd's AVX-512
-// gathers as maybe-uninitialized (a false positive: every lane is gathered).
+// GCC 12 reports the _mm512_undefined_* source operand of the AVX-512
+// gathers as (maybe-)uninitialized (a false positive: every lane is gathered).
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 
 namespace tessera::gbdt::detail {
@@ -40,10 +41,13 @@ namespace tessera::gbdt::detail {
 // Bit l set iff lane l of b is true.
 template <class Arch>
 std::uint32_t lane_bits(const xsimd::batch_bool<std::int32_t, Arch>& b) noexcept {
-    using bb = xsimd::batch_bool<std::int32_t, Arch>;
+#if XSIMD_WITH_AVX512F
     if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+        using bb = xsimd::batch_bool<std::int32_t, Arch>;
         return static_cast<std::uint32_t>(static_cast<typename bb::register_type>(b));
-    } else {
+    } else
+#endif
+    {
         constexpr std::size_t W = xsimd::batch<std::int32_t, Arch>::size;
         alignas(Arch::alignment()) std::int32_t v[W];
         xsimd::bitwise_cast(b).store_aligned(v);
@@ -60,15 +64,20 @@ xsimd::batch<T, Arch> gather32(const T* base, const xsimd::batch<std::int32_t, A
     static_assert(sizeof(T) == 4);
     using ireg = typename xsimd::batch<std::int32_t, Arch>::register_type;
     const ireg i = index;
+#if XSIMD_WITH_AVX512F
     if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
         if constexpr (std::is_same_v<T, float>) return _mm512_i32gather_ps(i, base, 4);
         else return _mm512_i32gather_epi32(i, base, 4);
-    } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    }
+#endif
+#if XSIMD_WITH_AVX2
+    if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
         if constexpr (std::is_same_v<T, float>) return _mm256_i32gather_ps(base, i, 4);
         else return _mm256_i32gather_epi32(reinterpret_cast<const int*>(base), i, 4);
-    } else {
-        return xsimd::batch<T, Arch>::gather(base, index);
     }
+#endif
+    (void)i;
+    return xsimd::batch<T, Arch>::gather(base, index);
 }
 
 template <class Arch>
@@ -90,6 +99,7 @@ struct predict_lanes_fn {
     // trees [0, n_trees) (n_trees >= 1).
     void operator()(const float* X, std::size_t rows, std::size_t n_features, std::size_t n_trees,
                     std::size_t n_out, double* out) const {
+#if XSIMD_WITH_AVX512F
         if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
             if (n_out == 1) {
                 if (categorical)
@@ -99,6 +109,7 @@ struct predict_lanes_fn {
                 return;
             }
         }
+#endif
         if (categorical)
             run<true>(X, rows, n_features, n_trees, n_out, out);
         else
@@ -185,6 +196,7 @@ private:
         }
     }
 
+#if XSIMD_WITH_AVX512F
     // AVX-512, one output: the leaf events stay in the vector unit. Each lane
     // keeps its row's sum in a double lane (acc, two halves of 8) and its tree
     // counter; a lane that reaches a leaf adds the leaf value (masked gather,
@@ -292,6 +304,7 @@ private:
             }
         }
     }
+#endif
 
     template <bool Cat>
     ib step(const std::int32_t* ni, const float* nf, const float* X, const ib& off, const ib& idx,
