@@ -35,6 +35,9 @@
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include <tessera/core/concepts.hpp>
 #include <tessera/core/errors.hpp>
@@ -111,6 +114,24 @@ inline void store_stream(T* p, const xsimd::batch<T, A>& b) noexcept {
 inline void stream_fence() noexcept {
 #if defined(__SSE2__)
     _mm_sfence();
+#endif
+}
+
+// A fresh output is not touched yet (resize does not initialise it): on Linux,
+// ask for transparent huge pages over its 2 MiB-aligned interior, so that the
+// first write faults once per 2 MiB instead of once per 4 KiB (112 MB: 27,000
+// faults, which cost more than the transform). Only a hint; ignored where
+// transparent huge pages are off.
+inline void advise_huge_pages(void* p, std::size_t bytes) noexcept {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
+    if (bytes < 4 * huge) return;
+    const auto begin = (reinterpret_cast<std::uintptr_t>(p) + huge - 1) & ~(huge - 1);
+    const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(huge - 1);
+    if (end > begin) (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
 #endif
 }
 
@@ -430,7 +451,10 @@ private:
             m[c] = with_mean_ ? static_cast<T>(mean_(c)) : T(0);
             s[c] = with_std_ ? static_cast<T>(scale_(c)) : T(1);
         }
-        if (Y.shape() != X.shape()) Y.resize(X.shape());
+        if (Y.shape() != X.shape()) {
+            Y.resize(X.shape());
+            detail::advise_huge_pages(Y.data(), Y.size() * sizeof(T));
+        }
         detail::rowwise<Op>(exec::select_backend(policy), X, Y, m.data(), s.data());
     }
 
