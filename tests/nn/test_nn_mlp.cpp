@@ -201,7 +201,7 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(mlp_contracts)
 
-BOOST_AUTO_TEST_CASE(bitwise_identical_weights_for_1_2_7_threads) {
+BOOST_AUTO_TEST_CASE(bitwise_identical_weights_for_1_2_7_threads_and_simd) {
     const auto d = make_data(700, 28, 21);
     const deep_net net{{.hidden = {64, 48}, .epochs = 2, .batch_size = 128, .dropout = 0.2, .seed = 5}};
     const auto m1 = net.fit(exec::par_t{.threads = 1}, d.X, d.y);
@@ -211,6 +211,9 @@ BOOST_AUTO_TEST_CASE(bitwise_identical_weights_for_1_2_7_threads) {
     BOOST_TEST((m1.parameters() == m7.parameters()));
     BOOST_TEST((m1.buffers() == m7.buffers()));
     BOOST_TEST(io::save_to_string(m1) == io::save_to_string(m2));
+    // exec::simd runs the same packed kernel on one thread: the same weights
+    const auto ms = net.fit(exec::simd, d.X, d.y);
+    BOOST_TEST((ms.parameters() == m1.parameters()));
     // and predictions on 1 / 7 threads
     const auto p1 = m1.decision_function(exec::par_t{.threads = 1}, d.X);
     const auto p7 = m1.decision_function(exec::par_t{.threads = 7}, d.X);
