@@ -169,6 +169,23 @@ BOOST_AUTO_TEST_CASE(callback_stops_and_validation_split) {
     BOOST_TEST(!std::isnan(e.history()[0].valid_loss));
 }
 
+BOOST_AUTO_TEST_CASE(history_follows_the_schedule) {
+    // warm-up 2 epochs then cosine over the remaining 4 (closed forms as in docs/nn.md)
+    const auto d = make_data(100, 3, 14);
+    const auto m = relu_net{{.hidden = {4}, .learning_rate = 0.02, .schedule = nn::schedule_kind::cosine,
+                             .min_learning_rate = 0.002, .warmup_epochs = 2, .epochs = 6}}
+                       .fit(exec::seq, d.X, d.y);
+    const auto& h = m.history();
+    BOOST_TEST_REQUIRE(h.size() == 6u);
+    BOOST_TEST(h[0].learning_rate == 0.01, boost::test_tools::tolerance(1e-15));
+    BOOST_TEST(h[1].learning_rate == 0.02, boost::test_tools::tolerance(1e-15));
+    for (int e = 2; e < 6; ++e)
+        BOOST_TEST(h[static_cast<std::size_t>(e)].learning_rate ==
+                       0.002 + 0.018 * (1 + std::cos(3.141592653589793 * (e - 2) / 4.0)) / 2,
+                   boost::test_tools::tolerance(1e-14));
+    for (std::size_t e = 0; e < 6; ++e) BOOST_TEST(h[e].epoch == static_cast<int>(e));
+}
+
 BOOST_AUTO_TEST_CASE(class_weights_shift_decisions) {
     auto d = make_data(400, 4, 12);
     const auto plain = relu_net{{.hidden = {8}, .epochs = 10, .seed = 1}}.fit(exec::seq, d.X, d.y);
