@@ -20,14 +20,17 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <deque>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -40,6 +43,7 @@
 #include <tessera/core/frame.hpp>
 #include <tessera/exec/thread_pool.hpp>
 #include <tessera/io/csv_options.hpp>
+#include <tessera/io/detail/csv_index.hpp>
 #include <tessera/io/detail/csv_tokenizer.hpp>
 #include <tessera/io/detail/csv_values.hpp>
 
@@ -90,9 +94,17 @@ struct string_hash {
     }
 };
 
-// One chunk's values of one column: only the vector of its type is used, sized
-// to the parser's capacity (rows are written in place, then trimmed).
+// One chunk's values of one column. Values are written at `out`: either into
+// the vector of the column's type here (sized to the parser's capacity, then
+// trimmed), or, when `placed`, straight into the final column at the chunk's
+// row offset (exec::par; see read()).
 struct column_buffer {
+    void* out = nullptr;
+    bool placed = false;
+    template <class T>
+    T* values() const noexcept {
+        return static_cast<T*>(out);
+    }
     std::vector<double> f64;
     std::vector<float> f32;
     std::vector<std::int64_t> i64;  // int64 and timestamp
@@ -106,6 +118,28 @@ struct column_buffer {
     std::size_t seen_line = none;   // tentative: first non-null value (chunk-local line)
 };
 
+// f(v) with the vector that holds values of type t.
+template <class F>
+decltype(auto) with_values(column_buffer& c, dtype t, F&& f) {
+    switch (t) {
+        case dtype::float64: return f(c.f64);
+        case dtype::float32: return f(c.f32);
+        case dtype::int64:
+        case dtype::timestamp: return f(c.i64);
+        case dtype::boolean: return f(c.u8);
+        case dtype::categorical: return f(c.codes);
+    }
+    return f(c.f64);
+}
+
+// Where a chunk's rows go in the final columns (exec::par): rows [offset,
+// offset + count) of `columns`, whose vectors of every type but bool are sized.
+struct placement {
+    std::vector<column_buffer>* columns = nullptr;
+    std::size_t offset = 0;
+    std::size_t count = 0;
+};
+
 struct bad_record {
     std::size_t line = 0;  // chunk-local: newlines before the record within the chunk
     std::size_t row = 0;   // chunk-local record index
@@ -114,6 +148,7 @@ struct bad_record {
 };
 
 struct chunk_result {
+    std::size_t offset = none;  // rows written in the final columns from this row; none: in cols
     const char* start = nullptr;
     const char* stop = nullptr;  // where parsing ended
     std::vector<column_buffer> cols;
@@ -153,13 +188,32 @@ public:
     }
 
     template <class Release>
-    chunk_result parse(const char* start, const char* limit, const char* end, Release&& release) {
+    chunk_result parse(const char* start, const char* limit, const char* end, Release&& release,
+                       const placement* place = nullptr) {
         chunk_result r;
         r.start = start;
         end_ = end;
         r.cols.resize(n_);
-        grow(r, static_cast<std::size_t>(static_cast<double>(limit - start) /
-                                             cx_.bytes_per_record * 1.1 + 16));
+        if (place) {
+            r.offset = place->offset;
+            cap_ = place->count;
+            for (std::size_t j = 0; j < n_; ++j) {
+                column_buffer& c = r.cols[j];
+                const dtype t = cx_.specs[j].type;
+                if (t == dtype::boolean) {
+                    c.u8.resize(cap_);
+                    c.out = c.u8.data();
+                    continue;
+                }
+                c.placed = true;
+                with_values((*place->columns)[j], t, [&](auto& v) {
+                    c.out = v.data() + place->offset;
+                });
+            }
+        } else {
+            grow(r, static_cast<std::size_t>(static_cast<double>(limit - start) /
+                                                 cx_.bytes_per_record * 1.1 + 16));
+        }
         const csv_options& o = cx_.opt;
         const char* p = start;
         const char* released = start;
@@ -171,7 +225,9 @@ public:
                 released = p;
             }
             const std::size_t line = r.newlines;
-            if (const char* q = fast_record(r, p, end, line)) {
+            const char* q = fast_indexed(r, p, line);
+            if (!q) q = fast_record(r, p, end, line);
+            if (q) {
                 ++r.records;
                 r.newlines += fast_newline_;
                 p = q;
@@ -200,18 +256,23 @@ public:
 private:
     enum class outcome : std::uint8_t { ok, bad_value, bad_utf8 };
 
+    // More room: the chunk's own vectors grow; placed columns (their room in
+    // the final columns is full, which happens only when a record runs past the
+    // chunk's end) move what they hold into own vectors.
     void grow(chunk_result& r, std::size_t cap) {
         cap_ = cap;
+        r.offset = none;
         for (std::size_t j = 0; j < n_; ++j) {
             column_buffer& c = r.cols[j];
-            switch (cx_.specs[j].type) {
-                case dtype::float64: c.f64.resize(cap); break;
-                case dtype::float32: c.f32.resize(cap); break;
-                case dtype::int64:
-                case dtype::timestamp: c.i64.resize(cap); break;
-                case dtype::boolean: c.u8.resize(cap); break;
-                case dtype::categorical: c.codes.resize(cap); break;
-            }
+            with_values(c, cx_.specs[j].type, [&](auto& v) {
+                using T = typename std::remove_reference_t<decltype(v)>::value_type;
+                if (c.placed) {
+                    v.assign(c.values<T>(), c.values<T>() + rows_);
+                    c.placed = false;
+                }
+                v.resize(cap);
+                c.out = v.data();
+            });
             if (!c.valid.empty()) c.valid.resize(cap, 1);
         }
     }
@@ -250,21 +311,21 @@ private:
         bool ok = false;
         switch (spec.type) {
             case dtype::float64:
-                ok = parse_float(v, cb.f64[at], f.escaped ? nullptr : end_);
+                ok = parse_float(v, cb.values<double>()[at], f.escaped ? nullptr : end_);
                 break;
-            case dtype::float32: ok = parse_float(v, cb.f32[at]); break;
-            case dtype::int64: ok = parse_int64(v, cb.i64[at]); break;
-            case dtype::timestamp: ok = parse_time(v, cb.i64[at]); break;
+            case dtype::float32: ok = parse_float(v, cb.values<float>()[at]); break;
+            case dtype::int64: ok = parse_int64(v, cb.values<std::int64_t>()[at]); break;
+            case dtype::timestamp: ok = parse_time(v, cb.values<std::int64_t>()[at]); break;
             case dtype::boolean: {
                 bool b = false;
                 ok = parse_bool(v, b);
-                cb.u8[at] = b;
+                cb.values<std::uint8_t>()[at] = b;
                 break;
             }
             case dtype::categorical: {
                 const auto it = cb.index.find(v);
                 if (it != cb.index.end()) {
-                    cb.codes[at] = it->second;
+                    cb.values<std::int32_t>()[at] = it->second;
                     return outcome::ok;
                 }
                 if (invalid_utf8(v) != std::string_view::npos) return outcome::bad_utf8;
@@ -288,12 +349,12 @@ private:
 
     static void write_null(column_buffer& cb, dtype t, std::size_t at) {
         switch (t) {
-            case dtype::float64: cb.f64[at] = std::numeric_limits<double>::quiet_NaN(); break;
-            case dtype::float32: cb.f32[at] = std::numeric_limits<float>::quiet_NaN(); break;
-            case dtype::int64: cb.i64[at] = 0; break;
-            case dtype::timestamp: cb.i64[at] = std::numeric_limits<std::int64_t>::min(); break;
-            case dtype::boolean: cb.u8[at] = 0; break;
-            case dtype::categorical: cb.codes[at] = -1; break;
+            case dtype::float64: cb.values<double>()[at] = std::numeric_limits<double>::quiet_NaN(); break;
+            case dtype::float32: cb.values<float>()[at] = std::numeric_limits<float>::quiet_NaN(); break;
+            case dtype::int64: cb.values<std::int64_t>()[at] = 0; break;
+            case dtype::timestamp: cb.values<std::int64_t>()[at] = std::numeric_limits<std::int64_t>::min(); break;
+            case dtype::boolean: cb.values<std::uint8_t>()[at] = 0; break;
+            case dtype::categorical: cb.values<std::int32_t>()[at] = -1; break;
         }
     }
 
@@ -310,7 +371,7 @@ private:
                 !cx_.is_null(field{b, static_cast<std::uint32_t>(q - b), false, false})) {
                 // A float64 value read while scanning (the common case of a numeric file).
                 column_buffer& cb = r.cols[j];
-                cb.f64[rows_] = v;
+                cb.values<double>()[rows_] = v;
                 if (!cb.valid.empty()) cb.valid[rows_] = 1;
                 p = q;
             } else {
@@ -327,6 +388,61 @@ private:
         if (p >= end) return end;
         if (*p == '\r' && p + 1 < end && p[1] == '\n') ++p;
         return p + 1;
+    }
+
+    // Indexes [p, p + window) (csv_index.hpp), up to the first quote or CR.
+    void index_from(const char* p) {
+        if (!seps_) {
+            seps_.reset(new std::uint32_t[window + 72]);
+            lfs_.reset(new std::uint32_t[window + 72]);
+        }
+        const char* limit = end_ - p > static_cast<std::ptrdiff_t>(window) ? p + window : end_;
+        const index_result ir =
+            index_range(isa_native{}, p, limit, dialect_.delim, dialect_.quote, seps_.get(), lfs_.get());
+        wbase_ = p;
+        wstop_ = ir.stop;
+        wfull_ = !ir.special && limit != end_;
+        ns_ = ir.seps;
+        nl_ = ir.lfs;
+        is_ = il_ = 0;
+    }
+
+    // fast_record with the field boundaries taken from the structural index:
+    // a record of exactly n fields ended by an LF, with no quote or CR, whose
+    // values all convert. Returns where the next record starts; nullptr
+    // otherwise (fast_record, then the general path, take the record).
+    const char* fast_indexed(chunk_result& r, const char* p, std::size_t line) {
+        if (p >= end_ || *p == '\n') return nullptr;
+        if (p < wbase_ || p >= wstop_) index_from(p);
+        auto off = static_cast<std::uint32_t>(p - wbase_);
+        while (is_ < ns_ && seps_[is_] < off) ++is_;
+        while (il_ < nl_ && lfs_[il_] < off) ++il_;
+        if (is_ + n_ > ns_ || il_ >= nl_) {
+            // The record may run past a full window: index again from its start.
+            if (!wfull_ || wbase_ == p) return nullptr;
+            index_from(p);
+            if (n_ > ns_ || nl_ == 0) return nullptr;
+        }
+        const std::uint32_t* s = seps_.get() + is_;
+        if (s[n_ - 1] != lfs_[il_]) return nullptr;  // not n fields
+        const char* b = p;
+        for (std::size_t j = 0; j < n_; ++j) {
+            const char* e = wbase_ + s[j];
+            const field f{b, static_cast<std::uint32_t>(e - b), false, false};
+            double v;
+            if (float64_[j] && simd_decimal(b, e, end_, v) && !cx_.is_null(f)) {
+                column_buffer& cb = r.cols[j];
+                cb.values<double>()[rows_] = v;
+                if (!cb.valid.empty()) cb.valid[rows_] = 1;
+            } else if (convert(r, j, f, line) != outcome::ok) {
+                return nullptr;
+            }
+            b = e + 1;
+        }
+        is_ += n_;
+        ++il_;
+        fast_newline_ = true;
+        return b;
     }
 
     void bad(chunk_result& r, std::size_t line, std::size_t row, std::size_t col,
@@ -397,7 +513,7 @@ private:
             const auto code = static_cast<std::int32_t>(cb.labels.size());
             cb.labels.emplace_back(labels_pending_[j]);
             cb.index.emplace(cb.labels.back(), code);
-            cb.codes[rows_] = code;
+            cb.values<std::int32_t>()[rows_] = code;
         }
         ++rows_;
     }
@@ -414,6 +530,13 @@ private:
     std::size_t rows_ = 0, cap_ = 0;
     const char* end_ = nullptr;  // the input's end: values may be read in 8-byte words up to it
     bool fast_newline_ = false;  // the last fast record ended with a line break
+    // The structural index of [wbase_, wstop_): separator and LF offsets from wbase_.
+    static constexpr std::size_t window = std::size_t{1} << 14;
+    std::unique_ptr<std::uint32_t[]> seps_, lfs_;
+    const char* wbase_ = nullptr;
+    const char* wstop_ = nullptr;
+    bool wfull_ = false;  // stopped at the window's size (not at a quote, CR or the end)
+    std::size_t ns_ = 0, nl_ = 0, is_ = 0, il_ = 0;
 };
 
 // ---- the read --------------------------------------------------------------------
@@ -482,15 +605,41 @@ inline void infer_types(reader_context& cx, const char* p, const char* end) {
     }
 }
 
+// Column j of every chunk as one vector. Placed chunks already sit in the
+// final vector `placed` (taken over), at their offsets: each is moved down to
+// where its rows belong (only bad or blank records leave gaps), and the other
+// chunks' rows are copied in. Chunk buffers are freed as they are used.
 template <class T>
-void take(std::vector<T>& from, std::vector<T>& to) {
-    to.insert(to.end(), from.begin(), from.end());
-    std::vector<T>().swap(from);  // give the chunk's memory back as we go
+std::vector<T> gather(std::vector<chunk_result>& chunks, std::size_t j,
+                      std::vector<T> column_buffer::*member, std::vector<T>* placed,
+                      std::size_t rows) {
+    bool any_placed = false;
+    for (const auto& c : chunks) any_placed = any_placed || c.offset != none;
+    if (chunks.size() == 1 && !any_placed) return std::move(chunks[0].cols[j].*member);
+    std::vector<T> out;
+    if (any_placed) {
+        out = std::move(*placed);
+        if (out.size() < rows) out.resize(rows);  // offsets stay valid
+    } else {
+        out.resize(rows);
+    }
+    std::size_t at = 0;
+    for (auto& c : chunks) {
+        std::vector<T>& own = c.cols[j].*member;
+        const T* from = c.offset != none ? out.data() + c.offset : own.data();
+        if (c.rows > 0 && from != out.data() + at)
+            std::memmove(out.data() + at, from, c.rows * sizeof(T));
+        at += c.rows;
+        std::vector<T>().swap(own);
+    }
+    out.resize(rows);
+    return out;
 }
 
 // Joins column j of every chunk into one column (chunk buffers are freed).
+// `fin`: the final column the placed chunks were written into.
 inline column join_column(const column_spec& spec, std::vector<chunk_result>& chunks,
-                          std::size_t j, std::size_t rows) {
+                          std::size_t j, std::size_t rows, column_buffer& fin) {
     std::vector<bool> valid;
     bool nulls = false;
     for (const auto& c : chunks) nulls = nulls || !c.cols[j].valid.empty();
@@ -503,24 +652,17 @@ inline column join_column(const column_spec& spec, std::vector<chunk_result>& ch
             std::vector<std::uint8_t>().swap(v);
         }
     }
-    const auto gather = [&](auto member) {
-        using V = std::remove_reference_t<decltype(chunks[0].cols[j].*member)>;
-        if (chunks.size() == 1) return V(std::move(chunks[0].cols[j].*member));
-        V out;
-        out.reserve(rows);
-        for (auto& c : chunks) take(c.cols[j].*member, out);
-        return out;
-    };
+    const auto take = [&](auto member) { return gather(chunks, j, member, &(fin.*member), rows); };
     switch (spec.type) {
-        case dtype::float64: return column::float64(spec.name, gather(&column_buffer::f64), valid);
-        case dtype::float32: return column::float32(spec.name, gather(&column_buffer::f32), valid);
-        case dtype::int64: return column::int64(spec.name, gather(&column_buffer::i64), valid);
-        case dtype::timestamp: return column::timestamp(spec.name, gather(&column_buffer::i64), valid);
+        case dtype::float64: return column::float64(spec.name, take(&column_buffer::f64), valid);
+        case dtype::float32: return column::float32(spec.name, take(&column_buffer::f32), valid);
+        case dtype::int64: return column::int64(spec.name, take(&column_buffer::i64), valid);
+        case dtype::timestamp: return column::timestamp(spec.name, take(&column_buffer::i64), valid);
         case dtype::boolean: {
             std::vector<bool> v;
             v.reserve(rows);
             for (auto& c : chunks) {
-                for (const std::uint8_t b : c.cols[j].u8) v.push_back(b != 0);
+                for (std::size_t k = 0; k < c.rows; ++k) v.push_back(c.cols[j].u8[k] != 0);
                 std::vector<std::uint8_t>().swap(c.cols[j].u8);
             }
             return column::boolean(spec.name, v, valid);
@@ -540,9 +682,11 @@ inline column join_column(const column_spec& spec, std::vector<chunk_result>& ch
                     remap[k] = static_cast<std::int32_t>(
                         std::lower_bound(all.begin(), all.end(), std::string_view(cb.labels[k])) -
                         all.begin());
-                for (std::int32_t& k : cb.codes) k = k < 0 ? -1 : remap[static_cast<std::size_t>(k)];
+                std::int32_t* codes = cb.values<std::int32_t>();
+                for (std::size_t k = 0; k < c.rows; ++k)
+                    codes[k] = codes[k] < 0 ? -1 : remap[static_cast<std::size_t>(codes[k])];
             }
-            std::vector<std::int32_t> codes = gather(&column_buffer::codes);
+            std::vector<std::int32_t> codes = take(&column_buffer::codes);
             std::vector<std::string> dict(all.begin(), all.end());
             for (auto& c : chunks) {
                 c.cols[j] = column_buffer{};
@@ -680,11 +824,44 @@ frame read(std::string_view text_in, const csv_options& o, std::string_view sour
 
     for (;;) {
         std::vector<chunk_result> chunks(nc);
+        std::vector<column_buffer> fin(cx.specs.size());
         if (nc == 1) {
             chunks[0] = chunk_parser(cx).parse(p, end, end, release);
         } else {
+            // Chunks are parsed straight into the final columns: chunk i's rows
+            // start at the sum of the record bounds (count_records) of the
+            // chunks before it. Tasks are claimed in index order, so chunk i
+            // waits (briefly: counting is fast) only for counts already being
+            // made. Room for the rows is sized from the inference sample; a
+            // chunk beyond it keeps its own buffers, and gather() closes the
+            // gaps bad and blank records leave.
+            const auto cap = static_cast<std::size_t>(static_cast<double>(end - p) /
+                                                      cx.bytes_per_record * 1.02) + 64;
+            exec::thread_pool::instance().run(threads, cx.specs.size(), [&](std::size_t j) {
+                if (cx.specs[j].type != dtype::boolean)
+                    with_values(fin[j], cx.specs[j].type, [&](auto& v) { v.resize(cap); });
+            });
+            std::vector<std::atomic<std::size_t>> ends(nc);
+            for (auto& e : ends) e.store(none, std::memory_order_relaxed);
+            std::atomic<bool> failed{false};
             exec::thread_pool::instance().run(threads, nc, [&](std::size_t i) {
-                chunks[i] = chunk_parser(cx).parse(bounds[i], bounds[i + 1], end, release);
+                const std::size_t count = count_records(isa_native{}, bounds[i], bounds[i + 1]);
+                std::size_t offset = 0;
+                if (i > 0) {
+                    while ((offset = ends[i - 1].load(std::memory_order_acquire)) == none) {
+                        if (failed.load(std::memory_order_relaxed)) return;
+                        std::this_thread::yield();
+                    }
+                }
+                ends[i].store(offset + count, std::memory_order_release);
+                const placement place{&fin, offset, count};
+                try {
+                    chunks[i] = chunk_parser(cx).parse(bounds[i], bounds[i + 1], end, release,
+                                                       offset + count <= cap ? &place : nullptr);
+                } catch (...) {
+                    failed.store(true, std::memory_order_relaxed);
+                    throw;
+                }
                 release(bounds[i], bounds[i + 1]);
             });
         }
@@ -768,7 +945,7 @@ frame read(std::string_view text_in, const csv_options& o, std::string_view sour
         if (report) report->rows_kept = rows;
         std::vector<std::optional<column>> cols(cx.specs.size());
         const auto join = [&](std::size_t j) {
-            cols[j] = join_column(cx.specs[j], chunks, j, rows);
+            cols[j] = join_column(cx.specs[j], chunks, j, rows, fin[j]);
 #if defined(__GLIBC__)
             // The chunks' buffers of column j are freed; small ones stay in
             // malloc's free lists (and in RSS) unless trimmed. This keeps the

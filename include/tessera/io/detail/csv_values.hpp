@@ -16,6 +16,10 @@
 #include <system_error>
 #include <type_traits>
 
+#if defined(__SSE4_1__)
+#include <immintrin.h>
+#endif
+
 #include <tessera/core/frame.hpp>
 #include <tessera/io/timestamp.hpp>
 
@@ -67,11 +71,12 @@ inline bool parse_int64(std::string_view s, std::int64_t& out) noexcept {
 // The tail both fast paths share: an optional exponent ([eE][+-]digits, at
 // most 4 digits) that must end the text, then m * 10^exp10 when Clinger's
 // condition holds (m <= 2^53, |exp10| <= 22: both exact, one rounding).
+inline constexpr double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                         1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                         1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 inline bool finish_decimal(const char* p, const char* e, std::uint64_t m, int exp10, bool neg,
                            double& out) noexcept {
-    static constexpr double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const auto& pow10 = exact_pow10;
     if (p < e && (*p == 'e' || *p == 'E')) {
         ++p;
         bool eneg = false;
@@ -174,6 +179,74 @@ inline bool fast_double_swar(const char* p, const char* e, const char* safe, dou
     return finish_decimal(p, e, m, exp10, neg, out);
 }
 
+// SSE4.1 path for a decimal whose text is known to be [p, e): an optional
+// sign, then at most 16 characters that are digits and at most one '.' (no
+// exponent; at least one digit). The digits, dot removed and right-aligned by
+// one shuffle from a table, are combined 2, 4, then 8 at a time by multiply-
+// adds; the value is then finish_decimal's (Clinger: m <= 2^53, one IEEE
+// operation), so the same bits as from_chars. 16 bytes from the first digit
+// must be readable (below `safe`). false: not such a text (or no SSE4.1), and
+// the other parsers decide.
+struct decimal_shuffles {
+    // [len][dot position, len = no dot][output byte]: digit index or 0x80 (zero).
+    std::uint8_t m[17][17][16];
+};
+constexpr decimal_shuffles make_decimal_shuffles() {
+    decimal_shuffles t{};
+    for (int len = 0; len <= 16; ++len)
+        for (int dp = 0; dp <= 16; ++dp) {
+            int pos[16] = {};
+            int nd = 0;
+            for (int i = 0; i < len; ++i)
+                if (i != dp) pos[nd++] = i;
+            for (int k = 0; k < 16; ++k) t.m[len][dp][k] = 0x80;
+            for (int k = 0; k < nd; ++k) t.m[len][dp][16 - nd + k] = static_cast<std::uint8_t>(pos[k]);
+        }
+    return t;
+}
+alignas(16) inline constexpr decimal_shuffles decimal_shuffle_table = make_decimal_shuffles();
+
+inline bool simd_decimal(const char* p, const char* e, const char* safe, double& out) noexcept {
+#if defined(__SSE4_1__)
+    if (p >= e) return false;
+    const bool neg = *p == '-';
+    p += (*p == '-' || *p == '+');
+    const std::ptrdiff_t len = e - p;
+    if (len <= 0 || len > 16 || safe - p < 16) return false;
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    const auto digit = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d)));
+    const auto dots = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))));
+    const unsigned in = (1u << len) - 1;
+    const unsigned dot = dots & in;
+    if (((digit | dot) & in) != in || (dot & (dot - 1)) != 0 || dot == in) return false;
+    const int dp = dot ? std::countr_zero(dot) : static_cast<int>(len);
+    const __m128i sh = _mm_load_si128(
+        reinterpret_cast<const __m128i*>(decimal_shuffle_table.m[len][dp]));
+    const __m128i x = _mm_shuffle_epi8(d, sh);
+    const __m128i t1 = _mm_maddubs_epi16(x, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1,
+                                                          10, 1, 10, 1));
+    const __m128i t2 = _mm_madd_epi16(t1, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+    const __m128i t3 = _mm_packus_epi32(t2, t2);
+    const __m128i t4 = _mm_madd_epi16(t3, _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
+    const std::uint64_t m = static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_cvtsi128_si32(t4))) * 100000000u +
+                            static_cast<std::uint32_t>(_mm_extract_epi32(t4, 1));
+    // finish_decimal without an exponent: 10^(digits after the dot) <= 10^15.
+    if (m > (std::uint64_t{1} << 53)) return false;
+    // Branch-free: the sign is unpredictable in real data; division by 1 is exact.
+    const double r = static_cast<double>(m) / exact_pow10[dot ? len - 1 - dp : 0];
+    out = std::bit_cast<double>(std::bit_cast<std::uint64_t>(r) | std::uint64_t{neg} << 63);
+    return true;
+#else
+    (void)p;
+    (void)e;
+    (void)safe;
+    (void)out;
+    return false;
+#endif
+}
+
 // The reader's fused fast path for float64 fields: reads a short decimal
 // starting at p (sign, < 8 integer digits, optional '.' and < 8 fraction
 // digits, optional exponent) without knowing where the field ends, and
@@ -218,6 +291,7 @@ template <class F>
 inline bool parse_float(std::string_view s, F& out, const char* safe = nullptr) noexcept {
     s = trim(s);
     if constexpr (std::is_same_v<F, double>) {
+        if (safe && simd_decimal(s.data(), s.data() + s.size(), safe, out)) return true;
         if (safe && fast_double_swar(s.data(), s.data() + s.size(), safe, out)) return true;
         if (fast_double(s.data(), s.data() + s.size(), out)) return true;
     }
