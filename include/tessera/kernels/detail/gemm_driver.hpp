@@ -174,6 +174,9 @@ template <class Arch>
         }
     }
     for (std::size_t k = 0; k < kc; ++k) {
+        // B streams from L2 (its micro-panel is as large as L1): fetch 16 steps ahead.
+        __builtin_prefetch(b + 16 * NR);
+        __builtin_prefetch(b + 16 * NR + W);
         const batch b0 = batch::load_aligned(b);
         const batch b1 = batch::load_aligned(b + W);
 #pragma GCC unroll 16
