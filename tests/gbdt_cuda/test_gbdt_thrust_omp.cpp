@@ -150,10 +150,13 @@ BOOST_AUTO_TEST_CASE(quantization_matches_the_host_rule_bit_for_bit) {
             std::frexp(static_cast<double>(n_exp), &en);
             std::frexp(m, &em);
             BOOST_TEST(k == 61 - en - em);
+            BOOST_TEST(k == gd::fixed_point_exponent(n_exp, m));  // gbdt-core's rule
             const auto hq = to_host(q);
             bool same = true;
-            for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t i = 0; i < n; ++i) {
                 same = same && hq[i] == std::llrint(std::ldexp(static_cast<double>(g[i]), k));
+                same = same && hq[i] == gd::quantize(static_cast<double>(g[i]), k);
+            }
             BOOST_TEST(same);
         }
     }
