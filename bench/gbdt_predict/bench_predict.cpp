@@ -10,6 +10,9 @@
 // (XGBoost's x < c is our x <= nextafter(c, -inf)). Scored rows: another 200,000
 // rows of the same generator. Setup checks that our margins equal XGBoost's
 // output_margin within 1e-4 (XGBoost sums in float) before timing.
+// TreeSHAP: gbdt::shap_values against XGBoost's pred_contribs (through a
+// DMatrix: in-place prediction has no contributions) on the first 500 rows;
+// the largest difference is printed.
 //
 // Environment: TESSERA_BENCH_GBDT_TRAIN_ROWS (default 100000) changes the
 // training set size (not the scored rows). The trained booster is cached in
@@ -20,10 +23,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -31,6 +36,7 @@
 #include <tessera/core/random.hpp>
 #include <tessera/exec/policy.hpp>
 #include <tessera/learners/gbdt/predict.hpp>
+#include <tessera/learners/gbdt/shap.hpp>
 #include <tessera/learners/gbdt/tree.hpp>
 
 namespace {
@@ -207,16 +213,37 @@ struct setup {
         return buf;
     }
 
-    const float* xgb_predict(const float* p, std::size_t rows, int threads) {
+    // SHAP contributions (rows x (n_features + 1)) of the first rows test rows:
+    // in-place prediction has no contributions, so through a DMatrix (made once).
+    DMatrixHandle shap_matrix = nullptr;
+    const float* xgb_contribs(std::size_t rows, int threads) {
+        if (!shap_matrix)
+            xgb_check(XGDMatrixCreateFromMat(X.data(), rows, n_features, std::numeric_limits<float>::quiet_NaN(),
+                                             &shap_matrix),
+                      "XGDMatrixCreateFromMat");
         xgb_check(XGBoosterSetParam(booster, "nthread", std::to_string(threads).c_str()), "nthread");
-        const std::string values = p == X.data() && rows == test_rows ? array_interface : array_json(p, rows);
-        static const char* config =
-            "{\"type\": 1, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
-            "\"strict_shape\": false, \"cache_id\": 0, \"missing\": NaN}";
+        const char* config =
+            "{\"type\": 2, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
+            "\"strict_shape\": false}";
         const bst_ulong* shape = nullptr;
         bst_ulong dim = 0;
         const float* out = nullptr;
-        xgb_check(XGBoosterPredictFromDense(booster, values.c_str(), config, nullptr, &shape, &dim, &out),
+        xgb_check(XGBoosterPredictFromDMatrix(booster, shap_matrix, config, &shape, &dim, &out),
+                  "XGBoosterPredictFromDMatrix");
+        return out;
+    }
+
+    // type 1: margin
+    const float* xgb_predict(const float* p, std::size_t rows, int threads, int type = 1) {
+        xgb_check(XGBoosterSetParam(booster, "nthread", std::to_string(threads).c_str()), "nthread");
+        const std::string values = p == X.data() && rows == test_rows ? array_interface : array_json(p, rows);
+        const std::string config = "{\"type\": " + std::to_string(type) +
+                                   ", \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
+                                   "\"strict_shape\": false, \"cache_id\": 0, \"missing\": NaN}";
+        const bst_ulong* shape = nullptr;
+        bst_ulong dim = 0;
+        const float* out = nullptr;
+        xgb_check(XGBoosterPredictFromDense(booster, values.c_str(), config.c_str(), nullptr, &shape, &dim, &out),
                   "XGBoosterPredictFromDense");
         return out;
     }
@@ -278,6 +305,52 @@ void BM_xgboost_row(benchmark::State& st) {
     st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations()));
 }
 
+// TreeSHAP on the first shap_rows rows: tessera (exact, double) and XGBoost
+// (pred_contribs, float); the first call prints the largest difference.
+constexpr std::size_t shap_rows = 500;
+
+const std::vector<double>& shap_ours() {
+    static std::vector<double> phi = [] {
+        auto& d = data();
+        std::vector<double> out(shap_rows * (n_features + 1));
+        const double base = 0.0;  // binary:logistic, base_score 0.5: margin 0
+        tessera::gbdt::shap_values(tessera::exec::seq, std::span<const tree>(d.trees), 1, n_features,
+                                   std::span<const double>(&base, 1), d.X.data(), shap_rows, out.data());
+        const float* theirs = d.xgb_contribs(shap_rows, 2);
+        double worst = 0.0;
+        for (std::size_t i = 0; i < out.size(); ++i) worst = std::max(worst, std::abs(out[i] - theirs[i]));
+        std::fprintf(stderr, "bench_gbdt_predict: max |tessera SHAP - XGBoost pred_contribs| = %.3g over %zu rows\n",
+                     worst, shap_rows);
+        return out;
+    }();
+    return phi;
+}
+
+template <class P>
+void bm_shap(benchmark::State& st, P policy) {
+    auto& d = data();
+    (void)shap_ours();
+    std::vector<double> out(shap_rows * (n_features + 1));
+    const double base = 0.0;
+    for (auto _ : st) {
+        tessera::gbdt::shap_values(policy, std::span<const tree>(d.trees), 1, n_features,
+                                   std::span<const double>(&base, 1), d.X.data(), shap_rows, out.data());
+        benchmark::DoNotOptimize(out.data());
+    }
+    st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations() * shap_rows));
+}
+void BM_tessera_shap_seq(benchmark::State& st) { bm_shap(st, tessera::exec::seq); }
+void BM_tessera_shap_par(benchmark::State& st) {
+    bm_shap(st, tessera::exec::par_t{.threads = static_cast<unsigned>(st.range(0))});
+}
+void BM_xgboost_shap(benchmark::State& st) {
+    auto& d = data();
+    (void)shap_ours();
+    const int threads = static_cast<int>(st.range(0));
+    for (auto _ : st) benchmark::DoNotOptimize(d.xgb_contribs(shap_rows, threads));
+    st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations() * shap_rows));
+}
+
 }  // namespace
 
 BENCHMARK(BM_tessera_seq)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -286,3 +359,6 @@ BENCHMARK(BM_tessera_par)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRea
 BENCHMARK(BM_xgboost_inplace)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_tessera_row)->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_xgboost_row)->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_tessera_shap_seq)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_tessera_shap_par)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_xgboost_shap)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
