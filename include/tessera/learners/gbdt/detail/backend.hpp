@@ -27,7 +27,7 @@
 // histogram per thread over contiguous row blocks, added afterwards (integer
 // sums: identical for any thread count); partition reads the split feature
 // from the column-major bins through a 256-entry go-left table, in fixed
-// 32 Ki-row chunks written to scratch and copied back in chunk order.
+// 16 Ki-row chunks written to scratch and copied back in chunk order.
 #pragma once
 
 #include <algorithm>
@@ -134,7 +134,7 @@ public:
         std::uint32_t* rows = rows_.data() + begin;
         std::uint32_t* tmp = scratch_.data() + begin;
         const std::size_t n = end - begin;
-        constexpr std::size_t chunk = std::size_t{1} << 15;
+        constexpr std::size_t chunk = std::size_t{1} << 14;
         const std::size_t nc = (n + chunk - 1) / chunk;
         if (nc <= 1 || threads_ <= 1 || reference_) {
             // in place: lefts compact to the front, rights to scratch, then copied back

@@ -325,33 +325,41 @@ model train(const Tag& tag, bool reference, const dataset& d, const fit_labels& 
                                                          "(check the labels and the objective)"),
                                  "gradients");
             const fixed_scale sc = make_scale(fixed_point_exponent(n, m.g), fixed_point_exponent(n, m.h));
-            std::uint32_t* rows = be.rows();
             // v * 2^k is exactly ldexp(v, k) (a power-of-two scaling in range), and
             // nearbyint rounds half to even like llrint: the same integers as quantize()
             const double tg = std::ldexp(1.0, sc.kg), th = std::ldexp(1.0, sc.kh);
-            for_chunks(tag, n, grain, [&](std::size_t b, std::size_t e) {
-                for (std::size_t i = b; i < e; ++i)
-                    q[i] = gh_pair{static_cast<std::int64_t>(std::nearbyint(g[i * K + k] * tg)),
-                                   static_cast<std::int64_t>(std::nearbyint(h[i * K + k] * th))};
-            });
+            std::uint32_t* rows = be.rows();
+            const bool bagged = p.subsample < 1.0;
+            // quantize, set the row list (all rows) and sum the root: integer sums,
+            // so the chunked reduction is exact in any order
+            auto quant = [&](std::size_t b, std::size_t e) {
+                node_sums sm;
+                for (std::size_t i = b; i < e; ++i) {
+                    const gh_pair v{static_cast<std::int64_t>(std::nearbyint(g[i * K + k] * tg)),
+                                    static_cast<std::int64_t>(std::nearbyint(h[i * K + k] * th))};
+                    q[i] = v;
+                    if (!bagged) rows[i] = static_cast<std::uint32_t>(i);
+                    if (bagged && !in_bag[i]) continue;
+                    sm.g += v.g;
+                    sm.h += v.h;
+                    sm.c += 1;
+                }
+                return sm;
+            };
             node_sums root;
-            if (p.subsample < 1.0) {
+            if constexpr (requires { tag.threads; }) {
+                auto t2 = tag;
+                t2.grain = grain;
+                root = exec::parallel_reduce(t2, n, node_sums{}, [&](const exec::chunk& c) { return quant(c.begin, c.end); },
+                                             [](node_sums a, node_sums b) { return node_sums{a.g + b.g, a.h + b.h, a.c + b.c}; });
+            } else {
+                root = quant(0, n);
+            }
+            if (bagged) {
                 std::uint32_t c = 0;
                 for (std::size_t i = 0; i < n; ++i)
-                    if (in_bag[i]) {
-                        rows[c++] = static_cast<std::uint32_t>(i);
-                        root.g += q[i].g;
-                        root.h += q[i].h;
-                    }
+                    if (in_bag[i]) rows[c++] = static_cast<std::uint32_t>(i);
                 n_root = c;
-                root.c = c;
-            } else {
-                for (std::size_t i = 0; i < n; ++i) {
-                    rows[i] = static_cast<std::uint32_t>(i);
-                    root.g += q[i].g;
-                    root.h += q[i].h;
-                }
-                root.c = static_cast<std::int64_t>(n);
             }
             be.begin_tree(q.data(), sc, n_root);
             gs.stream = round * K + k;
@@ -373,10 +381,14 @@ model train(const Tag& tag, bool reference, const dataset& d, const fit_labels& 
                 t.leaf_value[l] = p.learning_rate * v;
             }
             // ---- scores ----
-            for (std::size_t l = 0; l < L; ++l) {
-                const double v = t.leaf_value[l];
-                for (std::uint32_t j = gt.leaf_begin[l]; j < gt.leaf_end[l]; ++j) score[rows[j] * K + k] += v;
-            }
+            // in-bag rows by leaf (disjoint row sets: leaves in parallel)
+            auto by_leaf = [&](std::size_t lb, std::size_t le) {
+                for (std::size_t l = lb; l < le; ++l) {
+                    const double v = t.leaf_value[l];
+                    for (std::uint32_t j = gt.leaf_begin[l]; j < gt.leaf_end[l]; ++j) score[rows[j] * K + k] += v;
+                }
+            };
+            for_chunks(tag, L, 1, by_leaf);
             if (p.subsample < 1.0) {
                 for_chunks(tag, n, grain, [&](std::size_t b, std::size_t e) {
                     for (std::size_t i = b; i < e; ++i) {
