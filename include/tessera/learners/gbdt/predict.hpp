@@ -16,6 +16,9 @@
 //               64 persistent lanes on AVX-512, each taking a row through all
 //               trees in order; gathered node fields and feature values,
 //               compare, child select; categorical lanes by the scalar rule;
+//   predict_row with native gathers (AVX2, AVX-512) and at least 8 trees:
+//               lanes across trees (64 trees at a time walk the one row), then
+//               the leaf values are added in tree order; otherwise the scalar walk;
 //   exec::par   the simd kernel on chunks of rows across the thread pool. Rows
 //               are independent, so any chunking gives the same bits; chunks
 //               are max(256, grain / 16) rows (4096 by default).
@@ -90,11 +93,14 @@ public:
     void predict_row(const float* x, double* out, std::size_t n_trees = npos) const {
         const std::size_t nt = trees_used(n_trees);
         std::fill_n(out, n_outputs_, 0.0);
-        for (std::size_t t = 0; t < nt; ++t) {
-            const auto& ti = info_[t];
-            out[ti.output] += value_[static_cast<std::size_t>(
-                detail::flat_leaf(nodes_.data(), cat_bits_.data(), ti.root, x))];
+        using lanes = detail::predict_lanes_fn<simd::default_arch>;
+        if constexpr (lanes::native_gather) {
+            if (vector_ok_ && nt >= 8) {  // lanes across trees
+                lanes{nodes_.data(), cat_bits_.data(), value_.data(), info_.data(), park_, categorical_}.row(x, nt, out);
+                return;
+            }
         }
+        scalar_row(x, out, nt);
     }
 
     // Node index (into the packed array) of the leaf tree t sends row x to.
@@ -103,6 +109,16 @@ public:
     }
 
 private:
+    // The scalar walk, tree by tree (exec::seq's per-row body).
+    void scalar_row(const float* x, double* out, std::size_t nt) const noexcept {
+        std::fill_n(out, n_outputs_, 0.0);
+        for (std::size_t t = 0; t < nt; ++t) {
+            const auto& ti = info_[t];
+            out[ti.output] += value_[static_cast<std::size_t>(
+                detail::flat_leaf(nodes_.data(), cat_bits_.data(), ti.root, x))];
+        }
+    }
+
     std::size_t trees_used(std::size_t n_trees) const {
         if (n_trees == npos) return info_.size();
         if (n_trees > info_.size())
@@ -157,7 +173,7 @@ private:
     }
 
     void predict_rows_scalar(const float* X, std::size_t rows, double* out, std::size_t nt) const {
-        for (std::size_t i = 0; i < rows; ++i) predict_row(X + i * n_features_, out + i * n_outputs_, nt);
+        for (std::size_t i = 0; i < rows; ++i) scalar_row(X + i * n_features_, out + i * n_outputs_, nt);
     }
 
     void predict_rows_vector(const float* X, std::size_t rows, double* out, std::size_t nt) const {

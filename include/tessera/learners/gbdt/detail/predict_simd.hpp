@@ -116,6 +116,45 @@ struct predict_lanes_fn {
             run<false>(X, rows, n_features, n_trees, n_out, out);
     }
 
+    // One row, lanes across trees: lane l of a block walks tree t0 + l (up to
+    // L trees per block) until no lane moves (leaves and the parking node loop
+    // to themselves), then the leaf values are added in tree order. No
+    // allocation. Used by predict_row where gathers are native.
+    void row(const float* x, std::size_t n_trees, double* out) const {
+        const auto* ni = reinterpret_cast<const std::int32_t*>(nodes);
+        const auto* nf = reinterpret_cast<const float*>(nodes);
+        alignas(Arch::alignment()) std::int32_t idx_l[L];
+        const ib off(0);
+        for (std::size_t t0 = 0; t0 < n_trees; t0 += L) {
+            const std::size_t nl = std::min(L, n_trees - t0);
+            for (std::size_t l = 0; l < L; ++l) idx_l[l] = l < nl ? info[t0 + l].root : park;
+            ib idx[G];
+            for (std::size_t g = 0; g < G; ++g) idx[g] = ib::load_aligned(idx_l + g * W);
+            bool moved = true;
+            while (moved) {
+                moved = false;
+                std::uint32_t reached;
+                for (std::size_t g = 0; g < G; ++g) {
+                    const ib next = categorical ? step<true>(ni, nf, x, off, idx[g], reached)
+                                                : step<false>(ni, nf, x, off, idx[g], reached);
+                    moved |= xsimd::any(next != idx[g]);
+                    idx[g] = next;
+                }
+            }
+            for (std::size_t g = 0; g < G; ++g) idx[g].store_aligned(idx_l + g * W);
+            for (std::size_t l = 0; l < nl; ++l) out[info[t0 + l].output] += value[idx_l[l]];
+        }
+    }
+
+    static constexpr bool native_gather =
+#if XSIMD_WITH_AVX512F
+        std::is_base_of_v<xsimd::avx512f, Arch> ||
+#endif
+#if XSIMD_WITH_AVX2
+        std::is_base_of_v<xsimd::avx2, Arch> ||
+#endif
+        false;
+
 private:
     struct lanes_state {
         std::size_t row[L];
