@@ -29,6 +29,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -151,11 +152,23 @@ void register_all() {
 
 // ---- interleaved rounds --------------------------------------------------------
 
+struct timing {
+    double wall;  // seconds per call
+    double cpu;   // CPU seconds of the process per call (all threads)
+};
+
+double process_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
 template <class F>
-double seconds_per_call(F&& f, double min_seconds) {
+timing time_calls(F&& f, double min_seconds) {
     using clock = std::chrono::steady_clock;
     f();  // warm
     std::size_t n = 0;
+    const double c0 = process_cpu_seconds();
     const auto t0 = clock::now();
     double el = 0.0;
     do {
@@ -163,7 +176,8 @@ double seconds_per_call(F&& f, double min_seconds) {
         ++n;
         el = std::chrono::duration<double>(clock::now() - t0).count();
     } while (el < min_seconds);
-    return el / static_cast<double>(n);
+    const double k = static_cast<double>(n);
+    return {el / k, (process_cpu_seconds() - c0) / k};
 }
 
 double median(std::vector<double> v) {
@@ -172,31 +186,50 @@ double median(std::vector<double> v) {
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+// With 1 thread, GFLOP per CPU-second of the process is what the kernel does
+// while it is on a core: far less disturbed by other processes than wall time
+// (time stolen by them is not counted). With 2 threads it is not comparable
+// (OpenBLAS's waiting threads spin), so only wall time is shown there.
 void interleaved(int rounds) {
-    std::printf("interleaved: %d rounds, median over rounds; ratio = tessera GFLOP/s / OpenBLAS GFLOP/s\n", rounds);
-    std::printf("%-20s %3s %12s %12s %8s %8s %8s\n", "shape", "thr", "tessera", "openblas", "ratio", "min", "max");
+    std::printf("interleaved: %d rounds, median over rounds; ratio = tessera GFLOP/s / OpenBLAS GFLOP/s (wall)\n"
+                "best = ratio of the best rounds; cpu = the same from CPU time (1 thread only)\n", rounds);
+    std::printf("%-20s %3s %9s %9s %7s %7s %7s %7s %7s\n", "shape", "thr", "tessera", "openblas", "ratio",
+                "min", "max", "best", "cpu");
     for (const unsigned threads : {1u, 2u}) {
-        std::vector<double> pk;
-        for (int r = 0; r < rounds; ++r)
-            pk.push_back(peak_flops_per_call() * threads / seconds_per_call([&] { run_peak(threads); }, 0.05) * 1e-9);
-        const double peak = median(pk);
-        std::printf("%-20s %3u %12.1f %12s   (FMA peak, GFLOP/s)\n", "peak", threads, peak, "");
+        std::vector<double> pk, pk_cpu;
+        for (int r = 0; r < rounds; ++r) {
+            const timing t = time_calls([&] { run_peak(threads); }, 0.1);
+            pk.push_back(peak_flops_per_call() * threads / t.wall * 1e-9);
+            pk_cpu.push_back(peak_flops_per_call() * threads / t.cpu * 1e-9);
+        }
+        const double peak = median(pk), peak_cpu = median(pk_cpu);
+        std::printf("%-20s %3u %9.1f %9s   FMA peak GFLOP/s (wall); per CPU-second %.1f\n", "peak", threads, peak, "",
+                    peak_cpu);
         for (const shape& s : shapes) {
             operands o(s);
-            std::vector<double> ours, theirs, ratio;
-            const double min_s = flops(s) > 1e9 ? 0.3 : 0.05;
+            std::vector<double> ours, theirs, ratio, ours_cpu, ratio_cpu;
+            const double min_s = flops(s) > 1e9 ? 0.3 : 0.1;
             for (int r = 0; r < rounds; ++r) {
-                const double a = seconds_per_call([&] { run_tessera(s, o, threads); }, min_s);
+                const timing a = time_calls([&] { run_tessera(s, o, threads); }, min_s);
                 openblas_set_num_threads(static_cast<int>(threads));
-                const double b = seconds_per_call([&] { run_openblas(s, o); }, min_s);
-                ours.push_back(flops(s) / a * 1e-9);
-                theirs.push_back(flops(s) / b * 1e-9);
-                ratio.push_back(b / a);
+                const timing b = time_calls([&] { run_openblas(s, o); }, min_s);
+                ours.push_back(flops(s) / a.wall * 1e-9);
+                theirs.push_back(flops(s) / b.wall * 1e-9);
+                ratio.push_back(b.wall / a.wall);
+                ours_cpu.push_back(flops(s) / a.cpu * 1e-9);
+                ratio_cpu.push_back(b.cpu / a.cpu);
             }
-            std::printf("%-20s %3u %12.1f %12.1f %8.3f %8.3f %8.3f", s.name, threads, median(ours),
+            const double best_ours = *std::max_element(ours.begin(), ours.end());
+            std::printf("%-20s %3u %9.1f %9.1f %7.3f %7.3f %7.3f %7.3f", s.name, threads, median(ours),
                         median(theirs), median(ratio), *std::min_element(ratio.begin(), ratio.end()),
-                        *std::max_element(ratio.begin(), ratio.end()));
-            if (s.M == 1024) std::printf("   %.0f%% of peak", 100.0 * median(ours) / peak);
+                        *std::max_element(ratio.begin(), ratio.end()),
+                        best_ours / *std::max_element(theirs.begin(), theirs.end()));
+            if (threads == 1) std::printf(" %7.3f", median(ratio_cpu));
+            else std::printf(" %7s", "-");
+            if (s.M == 1024) {
+                std::printf("  %.0f%% of peak (wall)", 100.0 * median(ours) / peak);
+                if (threads == 1) std::printf(", %.0f%% (CPU time)", 100.0 * median(ours_cpu) / peak_cpu);
+            }
             std::printf("\n");
         }
     }

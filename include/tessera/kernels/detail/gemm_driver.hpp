@@ -168,7 +168,7 @@ template <class Arch>
         acc0[i] = batch(0.0f);
         acc1[i] = batch(0.0f);
         // The C tile is written after kc steps: fetch its lines meanwhile.
-        if (i < m) {
+        if (i < m && kc >= 32) {
             __builtin_prefetch(c + i * ldc, 1);
             __builtin_prefetch(c + i * ldc + NR - 1, 1);
         }
@@ -328,18 +328,43 @@ void gemv_range(const gemv_problem& g, std::size_t i0, std::size_t i1) {
     using batch = xsimd::batch<float, Arch>;
     constexpr std::size_t W = batch::size;
     if (g.dot) {
+        // Four rows at a time share the loads of v; each row's sum runs in the
+        // same order (two vector accumulators, then the scalar tail) whichever
+        // group it falls in.
         const std::size_t kv = g.K / (2 * W) * (2 * W);
-        for (std::size_t i = i0; i < i1; ++i) {
+        constexpr std::size_t R = 4;
+        auto finish_row = [&](std::size_t i, const float* x, const batch& s0, const batch& s1) {
+            float acc = simd::reduce_add(s0 + s1);
+            for (std::size_t k = kv; k < g.K; ++k) acc = std::fma(x[k], g.v[k], acc);
+            *(g.y + i * g.incy) = gemv_finish(g, i, acc);
+        };
+        std::size_t i = i0;
+        for (; i + R <= i1; i += R) {
+            const float* x[R];
+            batch s0[R], s1[R];
+            for (std::size_t r = 0; r < R; ++r) {
+                x[r] = g.X + (i + r) * g.ldx;
+                s0[r] = batch(0.0f);
+                s1[r] = batch(0.0f);
+            }
+            for (std::size_t k = 0; k < kv; k += 2 * W) {
+                const batch v0 = batch::load_unaligned(g.v + k), v1 = batch::load_unaligned(g.v + k + W);
+#pragma GCC unroll 4
+                for (std::size_t r = 0; r < R; ++r) {
+                    s0[r] = xsimd::fma(batch::load_unaligned(x[r] + k), v0, s0[r]);
+                    s1[r] = xsimd::fma(batch::load_unaligned(x[r] + k + W), v1, s1[r]);
+                }
+            }
+            for (std::size_t r = 0; r < R; ++r) finish_row(i + r, x[r], s0[r], s1[r]);
+        }
+        for (; i < i1; ++i) {
             const float* x = g.X + i * g.ldx;
             batch s0(0.0f), s1(0.0f);
             for (std::size_t k = 0; k < kv; k += 2 * W) {
                 s0 = xsimd::fma(batch::load_unaligned(x + k), batch::load_unaligned(g.v + k), s0);
-                s1 = xsimd::fma(batch::load_unaligned(x + k + W),
-                                batch::load_unaligned(g.v + k + W), s1);
+                s1 = xsimd::fma(batch::load_unaligned(x + k + W), batch::load_unaligned(g.v + k + W), s1);
             }
-            float acc = simd::reduce_add(s0 + s1);
-            for (std::size_t k = kv; k < g.K; ++k) acc = std::fma(x[k], g.v[k], acc);
-            *(g.y + i * g.incy) = gemv_finish(g, i, acc);
+            finish_row(i, x, s0, s1);
         }
         return;
     }
