@@ -12,8 +12,8 @@ on make_higgs_like's data, every engine in its own process, and the table.
                     [--no-scaling] [--wide-rows N] [--keep old.json] [--out results.json]
       runs the whole matrix (each run a fresh process), writes the records and
       prints the comparison table. bench/gbdt/run_all.sh calls this.
-  gbdt_peers.py table results.json
-      prints the table again from saved records.
+  gbdt_peers.py table results.json [more.json ...]
+      prints the table again from saved records (merged; later files win).
 
 Data: make_higgs_like's raw float32 files (--bin; the same values as its CSV,
 which is printed shortest-round-trip). DIR holds higgs_{train,test}.f32,
@@ -288,8 +288,11 @@ def table(records):
                                f"{fmt_ratio(min(x.get('predict_cpu_s', float('inf')) for x in xgbs) / t['predict_cpu_s'] if t.get('predict_cpu_s') else None)}")
                 if xgb_best and t.get("forest_predict_s", 0) > 0:
                     rate = test_rows(t) / t["forest_predict_s"]
+                    xgb_cpu = min(x.get("predict_cpu_s", float("inf")) for x in xgbs)
+                    fcpu = t.get("forest_predict_cpu_s", 0)
                     out.append(f"- tessera flat_forest scorer alone (raw scores): {rate / 1e6:.2f} Mrows/s, "
-                               f"{fmt_ratio(rate / xgb_best['predict_rows_per_s'])} XGBoost's")
+                               f"{fmt_ratio(rate / xgb_best['predict_rows_per_s'])} XGBoost's wall; "
+                               f"per CPU second: {fmt_ratio(xgb_cpu / fcpu if fcpu > 0 else None)}")
                 out.append(f"- tessera peak RSS / lowest peer ({low['engine']}): "
                            f"{fmt_ratio(t['peak_rss_mb'] / low['peak_rss_mb'])}; RSS growth / lowest "
                            f"peer ({low_g['engine']}): "
@@ -312,7 +315,7 @@ def table(records):
         cols.append(("1M x 28, 1 thread", lambda r: r["rows"] == 1_000_000 and
                      r["features"] == 28 and r["threads"] == 1))
         out.append(f"\n### Training seconds by size and threads (binary, leaf63, "
-                   f"{scaling[0]['rounds']} rounds; wall clock)\n")
+                   f"{scaling[0]['rounds']} rounds): wall (CPU) seconds\n")
         out.append("| engine | " + " | ".join(c[0] for c in cols) + " |")
         out.append("|---|" + "---:|" * len(cols))
         pool = scaling + ref
@@ -320,7 +323,8 @@ def table(records):
             cells = []
             for _, pred in cols:
                 r = next((r for r in pool if r["engine"] == e and pred(r)), None)
-                cells.append("-" if r is None else f"{r['train_s']:.2f}")
+                cells.append("-" if r is None else
+                             f"{r['train_s']:.1f} ({r.get('train_cpu_s', float('nan')):.1f})")
             out.append(f"| {e} | " + " | ".join(cells) + " |")
     loads = [r["load1"] for r in records if "load1" in r]
     if loads:
@@ -358,15 +362,19 @@ def main():
                    help="training rows for the 28-vs-280-feature runs (0 = all 1M)")
     m.add_argument("--out", default="gbdt_results.json")
     t = sub.add_parser("table")
-    t.add_argument("results")
+    t.add_argument("results", nargs="+", help="records files; a later run replaces an earlier one")
     a = ap.parse_args()
     if a.cmd == "one":
         run_one(a)
     elif a.cmd == "all":
         print(table(run_matrix(a)))
     else:
-        with open(a.results) as f:
-            print(table(json.load(f)))
+        records = []
+        for path in a.results:
+            with open(path) as f:
+                for r in json.load(f):
+                    records = [x for x in records if key(x) != key(r)] + [r]
+        print(table(records))
 
 
 if __name__ == "__main__":
