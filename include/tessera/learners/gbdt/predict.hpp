@@ -13,9 +13,12 @@
 // children adjacent, leaves inline as absorbing nodes.
 //   exec::seq   row by row, tree by tree, the scalar walk (the reference);
 //   exec::simd  rows walk the trees in xsimd lanes (detail/predict_simd.hpp):
-//               64 persistent lanes on AVX-512, each taking a row through all
-//               trees in order; gathered node fields and feature values,
-//               compare, child select; categorical lanes by the scalar rule;
+//               64 persistent lanes on AVX-512, each taking one output of one
+//               row through that output's trees in order (sums, tree counters
+//               and next roots kept in vector registers); gathered node fields
+//               and feature values, compare, child select; categorical lanes
+//               by the scalar rule. Other ISAs: the same walk, leaf events
+//               handled lane by lane;
 //   predict_row with native gathers (AVX2, AVX-512) and at least 8 trees:
 //               lanes across trees (64 trees at a time walk the one row), then
 //               the leaf values are added in tree order; otherwise the scalar walk;

@@ -101,13 +101,11 @@ struct predict_lanes_fn {
                     std::size_t n_out, double* out) const {
 #if XSIMD_WITH_AVX512F
         if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-            if (n_out == 1) {
-                if (categorical)
-                    run_single<true>(X, rows, n_features, n_trees, out);
-                else
-                    run_single<false>(X, rows, n_features, n_trees, out);
-                return;
-            }
+            if (categorical)
+                run_tasks<true>(X, rows, n_features, n_trees, n_out, out);
+            else
+                run_tasks<false>(X, rows, n_features, n_trees, n_out, out);
+            return;
         }
 #endif
         if (categorical)
@@ -236,48 +234,51 @@ private:
     }
 
 #if XSIMD_WITH_AVX512F
-    // AVX-512, one output: the leaf events stay in the vector unit. Each lane
-    // keeps its row's sum in a double lane (acc, two halves of 8) and its tree
-    // counter; a lane that reaches a leaf adds the leaf value (masked gather,
-    // masked add: the same additions in the same order as the scalar walk),
-    // counts the tree and gathers the next tree's root from roots[] (-1 for a
-    // constant tree and at the end), and only those -1 lanes go to the scalar
-    // code, which adds constant trees, stores a finished row and takes the next.
+    // AVX-512: the leaf events stay in the vector unit. A lane's task is one
+    // output k of one row (task = row * n_out + k, the index of its result in
+    // out): it walks trees k, k + n_out, k + 2 n_out, ... and keeps the sum in
+    // a double lane (acc, two halves of 8) and its tree counter. A lane that
+    // reaches a leaf adds the leaf value (masked gather, masked add: the same
+    // additions in the same order as the scalar walk), steps the tree counter
+    // by n_out and gathers the next tree's root from roots[] (-1 for a constant
+    // tree and past the end), and only those -1 lanes go to the scalar code,
+    // which adds constant trees, stores a finished task and takes the next.
     struct single_state {
         alignas(64) double acc[L];
         alignas(64) std::int32_t tree[L];
         alignas(64) std::int32_t node[L];
         alignas(64) std::int32_t rowoff[L];
-        std::size_t row[L];
-        std::size_t next_row = 0;
+        std::size_t task[L];
+        std::size_t next_task = 0;
         std::size_t active = 0;
     };
 
     // Lane l is to start tree st.tree[l] (its sum so far in st.acc[l]).
-    void advance_single(single_state& st, std::size_t l, const std::int32_t* roots, std::size_t rows,
-                        std::size_t n_features, std::size_t n_trees, double* out) const {
+    void advance_single(single_state& st, std::size_t l, const std::int32_t* roots, std::size_t tasks,
+                        std::size_t n_features, std::size_t n_trees, std::size_t n_out, double* out) const {
         while (true) {
             auto t = static_cast<std::size_t>(st.tree[l]);
             while (t < n_trees && roots[t] < 0) {
                 st.acc[l] += value[info[t].root];
-                ++t;
+                t += n_out;
             }
             st.tree[l] = static_cast<std::int32_t>(t);
             if (t < n_trees) {
                 st.node[l] = roots[t];
                 return;
             }
-            if (st.active > 0 && st.row[l] != static_cast<std::size_t>(-1)) {
-                out[st.row[l]] = st.acc[l];
-                st.row[l] = static_cast<std::size_t>(-1);
+            if (st.task[l] != static_cast<std::size_t>(-1)) {
+                out[st.task[l]] = st.acc[l];
+                st.task[l] = static_cast<std::size_t>(-1);
                 --st.active;
             }
-            if (st.next_row < rows) {
-                st.row[l] = st.next_row++;
+            if (st.next_task < tasks) {
+                const std::size_t task = st.next_task++;
+                st.task[l] = task;
                 ++st.active;
                 st.acc[l] = 0.0;
-                st.tree[l] = 0;
-                st.rowoff[l] = static_cast<std::int32_t>(st.row[l] * n_features);
+                st.tree[l] = static_cast<std::int32_t>(task % n_out);
+                st.rowoff[l] = static_cast<std::int32_t>(task / n_out * n_features);
                 continue;
             }
             st.node[l] = park;
@@ -286,11 +287,12 @@ private:
     }
 
     template <bool Cat>
-    void run_single(const float* X, std::size_t rows, std::size_t n_features, std::size_t n_trees,
-                    double* out) const {
+    void run_tasks(const float* X, std::size_t rows, std::size_t n_features, std::size_t n_trees,
+                   std::size_t n_out, double* out) const {
         const auto* ni = reinterpret_cast<const std::int32_t*>(nodes);
         const auto* nf = reinterpret_cast<const float*>(nodes);
-        std::vector<std::int32_t> roots(n_trees + 1, -1);
+        const std::size_t tasks = rows * n_out;
+        std::vector<std::int32_t> roots(n_trees + n_out, -1);
         for (std::size_t t = 0; t < n_trees; ++t)
             if (!info[t].root_leaf) roots[t] = info[t].root;
         single_state st;
@@ -298,9 +300,9 @@ private:
             st.acc[l] = 0.0;
             st.tree[l] = 0;
             st.rowoff[l] = 0;
-            st.row[l] = static_cast<std::size_t>(-1);
-            st.tree[l] = static_cast<std::int32_t>(n_trees);  // "done": takes a row if there is one
-            advance_single(st, l, roots.data(), rows, n_features, n_trees, out);
+            st.task[l] = static_cast<std::size_t>(-1);
+            st.tree[l] = static_cast<std::int32_t>(n_trees);  // "done": takes a task if there is one
+            advance_single(st, l, roots.data(), tasks, n_features, n_trees, n_out, out);
         }
         ib idx[G], off[G], tree[G];
         __m512d acc_lo[G], acc_hi[G];
@@ -312,7 +314,7 @@ private:
             acc_hi[g] = _mm512_load_pd(st.acc + g * W + 8);
         };
         for (std::size_t g = 0; g < G; ++g) load(g);
-        const __m512i one = _mm512_set1_epi32(1), zero = _mm512_setzero_si512();
+        const __m512i step_k = _mm512_set1_epi32(static_cast<std::int32_t>(n_out)), zero = _mm512_setzero_si512();
         while (st.active > 0) {
             std::uint32_t reached[G];
             for (std::size_t g = 0; g < G; ++g) idx[g] = step<Cat>(ni, nf, X, off[g], idx[g], reached[g]);
@@ -325,7 +327,7 @@ private:
                 const __m512d vhi = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), mhi, _mm512_extracti32x8_epi32(nx, 1), value, 8);
                 acc_lo[g] = _mm512_mask_add_pd(acc_lo[g], mlo, acc_lo[g], vlo);
                 acc_hi[g] = _mm512_mask_add_pd(acc_hi[g], mhi, acc_hi[g], vhi);
-                const __m512i t = _mm512_mask_add_epi32(tree[g], m, tree[g], one);
+                const __m512i t = _mm512_mask_add_epi32(tree[g], m, tree[g], step_k);
                 tree[g] = t;
                 const __m512i r = _mm512_mask_i32gather_epi32(nx, m, t, roots.data(), 4);
                 idx[g] = r;
@@ -337,8 +339,8 @@ private:
                 _mm512_store_pd(st.acc + g * W, acc_lo[g]);
                 _mm512_store_pd(st.acc + g * W + 8, acc_hi[g]);
                 for (std::uint32_t bits = ex; bits != 0; bits &= bits - 1)
-                    advance_single(st, g * W + static_cast<std::size_t>(__builtin_ctz(bits)), roots.data(), rows,
-                                   n_features, n_trees, out);
+                    advance_single(st, g * W + static_cast<std::size_t>(__builtin_ctz(bits)), roots.data(), tasks,
+                                   n_features, n_trees, n_out, out);
                 load(g);
             }
         }
