@@ -55,24 +55,7 @@ public:
     bool update(bool error) noexcept {
         begin_update();
         ++n_;
-        if (error) {
-            ++n_errors_;
-            const std::uint64_t d = n_ - last_error_;
-            sumsq_ += d * d;
-            last_error_ = n_;
-            if (n_ > warm_start_) {
-                const double p2s = mean_distance() + 2.0 * std_distance();
-                if (p2s > p2s_max_) {
-                    p2s_max_ = p2s;
-                } else if (n_errors_ > warm_start_) {
-                    level_ = p2s / p2s_max_;
-                    if (level_ < p_.beta)
-                        drift_ = true;
-                    else
-                        warning_ = level_ < p_.alpha;
-                }
-            }
-        }
+        if (error) on_error();
         return end_update();
     }
 
@@ -87,28 +70,58 @@ public:
     }
     double std_distance() const noexcept {
         if (n_errors_ < 2) return 0.0;
-        const std::uint64_t k = n_errors_, s = last_error_;
-        double num;
-        if (s < (std::uint64_t{1} << 20)) {  // k * sumsq <= s^3 < 2^60: exact in 64 bits
-            num = static_cast<double>(k * static_cast<std::uint64_t>(sumsq_) - s * s);
-        } else {  // exact up to s = 2^42 updates since the last reset
-            num = static_cast<double>(static_cast<u128>(k) * sumsq_ - static_cast<u128>(s) * s);
-        }
-        return std::sqrt(num / (static_cast<double>(k) * static_cast<double>(k - 1)));
+        const double k = static_cast<double>(n_errors_);
+        return std::sqrt(distance_ss() / (k * (k - 1.0)));
     }
     double p2s_max() const noexcept { return p2s_max_; }  // -1 until the first is recorded
-    double level() const noexcept { return level_; }      // last p2s / p2s_max tested; 1 before
+    double level() const noexcept { return level_p2s_ / level_max_; }  // last p2s / p2s_max tested; 1 before
     std::uint64_t n_errors() const noexcept { return n_errors_; }
     std::uint64_t n_seen() const noexcept { return n_; }
     std::uint64_t n_updates() const noexcept { return n_updates_; }
 
 private:
+    // The per-error work. One division per error: 1/k, and 1/(k - 1) is the
+    // previous error's. The level test p2s / p2s_max < beta is made as
+    // p2s < beta * p2s_max (equal but at rounding ties); level() divides on demand.
+    void on_error() noexcept {
+        ++n_errors_;
+        const std::uint64_t d = n_ - last_error_;
+        sumsq_ += d * d;
+        last_error_ = n_;
+        const double inv_prev = inv_k_;  // 1 / (k - 1)
+        inv_k_ = 1.0 / static_cast<double>(n_errors_);
+        if (n_ <= warm_start_) return;
+        const double mean = static_cast<double>(last_error_) * inv_k_;
+        const double var = n_errors_ > 1 ? distance_ss() * inv_k_ * inv_prev : 0.0;
+        const double p2s = mean + 2.0 * std::sqrt(var);
+        if (p2s > p2s_max_) {
+            p2s_max_ = p2s;
+        } else if (n_errors_ > warm_start_) {
+            level_p2s_ = p2s;
+            level_max_ = p2s_max_;
+            if (p2s < p_.beta * p2s_max_)
+                drift_ = true;
+            else
+                warning_ = p2s < p_.alpha * p2s_max_;
+        }
+    }
+
+    // k * sum(d^2) - (sum d)^2 = k (k - 1) * sample variance, exactly.
+    double distance_ss() const noexcept {
+        const std::uint64_t k = n_errors_, s = last_error_;
+        if (s < (std::uint64_t{1} << 20))  // k * sumsq <= s^3 < 2^60: exact in 64 bits
+            return static_cast<double>(k * static_cast<std::uint64_t>(sumsq_) - s * s);
+        // exact up to s = 2^42 updates since the last reset
+        return static_cast<double>(static_cast<u128>(k) * sumsq_ - static_cast<u128>(s) * s);
+    }
+
     void restart() noexcept {
         drift_ = warning_ = false;
         n_ = last_error_ = n_errors_ = 0;
         sumsq_ = 0;
         p2s_max_ = -1.0;
-        level_ = 1.0;
+        level_p2s_ = level_max_ = 1.0;
+        inv_k_ = 0.0;
         warm_start_ = static_cast<std::uint64_t>(p_.warm_start);
     }
 
@@ -118,7 +131,7 @@ private:
     __extension__ using u128 = unsigned __int128;
     std::uint64_t n_ = 0, last_error_ = 0, n_errors_ = 0, warm_start_ = 30;
     u128 sumsq_ = 0;
-    double p2s_max_ = -1.0, level_ = 1.0;
+    double p2s_max_ = -1.0, level_p2s_ = 1.0, level_max_ = 1.0, inv_k_ = 0.0;
 };
 
 static_assert(drift_detector<eddm, bool> && !drift_detector<eddm, double>);
