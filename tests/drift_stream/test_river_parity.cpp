@@ -9,9 +9,12 @@
 #include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <memory>
+#include <span>
 #include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <tessera/drift/adwin.hpp>
@@ -317,6 +320,60 @@ BOOST_AUTO_TEST_CASE(ks_equal_n_matches_scipy) {
         ++cases;
     }
     BOOST_TEST(cases == 12u * 4u * 2u + 5u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- the block form of update: same indices and state as one update per value ----
+
+namespace {
+
+// Single updates, then the same values in blocks of uneven sizes (1, 7, 64, 1000,
+// repeating) through update(span, at): the detection indices and the final state
+// must be the same.
+template <class D, class V>
+void check_blocks(const std::vector<double>& xs, std::string_view name) {
+    BOOST_TEST_CONTEXT(name) {
+        D single;
+        std::vector<std::size_t> want;
+        for (std::size_t i = 0; i < xs.size(); ++i)
+            if (single.update(static_cast<V>(xs[i]))) want.push_back(i);
+        std::unique_ptr<V[]> vals(new V[xs.size()]);
+        for (std::size_t i = 0; i < xs.size(); ++i) vals[i] = static_cast<V>(xs[i]);
+        D block;
+        std::vector<std::size_t> got;
+        const std::size_t sizes[] = {1, 7, 64, 1000};
+        for (std::size_t at = 0, k = 0; at < xs.size(); ++k) {
+            const std::size_t len = std::min(sizes[k % 4], xs.size() - at);
+            std::vector<std::size_t> local;
+            const std::size_t n = block.update(std::span<const V>(vals.get() + at, len), local);
+            BOOST_TEST(n == local.size());
+            for (const std::size_t i : local) got.push_back(at + i);
+            at += len;
+        }
+        BOOST_TEST(got == want, boost::test_tools::per_element());
+        BOOST_TEST(block.n_updates() == single.n_updates());
+        BOOST_TEST(block.n_detections() == single.n_detections());
+        BOOST_TEST(block.drift_detected() == single.drift_detected());
+    }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(block_update)
+
+BOOST_AUTO_TEST_CASE(block_update_matches_single_updates) {
+    std::size_t detections = 0;
+    for (const char* s : real_streams) {
+        const auto real = read_stream(std::string("river_real_") + s + ".txt").values;
+        check_blocks<drift::adwin, double>(real, std::string("adwin ") + s);
+        const auto bin = read_stream(std::string("river_binary_") + s + ".txt").values;
+        check_blocks<drift::ddm, bool>(bin, std::string("ddm ") + s);
+        check_blocks<drift::eddm, bool>(bin, std::string("eddm ") + s);
+        drift::ddm d;
+        for (const double v : bin) detections += d.update(v != 0.0);
+    }
+    BOOST_TEST(detections > 0u);  // the streams do drift
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -26,9 +26,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include <tessera/core/concepts.hpp>
+#include <tessera/drift/detail/batch_update.hpp>
 #include <tessera/drift/detail/detector_common.hpp>
 #include <tessera/drift/detail/adwin_screen.hpp>
 #include <tessera/drift/detail/river_stats.hpp>
@@ -73,6 +75,13 @@ public:
         if (due) until_check_ = p_.clock;
         drift_ = due && width_ > grace_ && detect();
         return end_update();
+    }
+
+    // Block form: update(x) for each x of xs in order; appends to `at` the
+    // positions in xs where drift was detected and returns how many
+    // (detail/batch_update.hpp). Same indices and final state as the loop.
+    std::size_t update(std::span<const double> xs, std::vector<std::size_t>& at) {
+        return detail::update_block(*this, xs, at);
     }
 
     // ---- diagnostics (River's names) ----

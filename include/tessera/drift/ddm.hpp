@@ -16,11 +16,15 @@
 
 #include <cmath>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <limits>
 #include <string_view>
+#include <vector>
 
 #include <tessera/core/concepts.hpp>
+#include <tessera/drift/detail/batch_update.hpp>
 #include <tessera/drift/detail/detector_common.hpp>
 #include <tessera/drift/detail/river_stats.hpp>
 
@@ -57,6 +61,13 @@ public:
         k_ += error;
         if (n_ > warm_start_) test();
         return end_update();
+    }
+
+    // Block form: update(x) for each x of xs in order; appends to `at` the
+    // positions in xs where drift was detected and returns how many
+    // (detail/batch_update.hpp). Same indices and final state as the loop.
+    std::size_t update(std::span<const bool> xs, std::vector<std::size_t>& at) {
+        return detail::update_block(*this, xs, at);
     }
 
     // ---- diagnostics ----

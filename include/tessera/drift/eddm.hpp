@@ -18,10 +18,14 @@
 
 #include <cmath>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include <tessera/core/concepts.hpp>
+#include <tessera/drift/detail/batch_update.hpp>
 #include <tessera/drift/detail/detector_common.hpp>
 
 namespace tessera::drift {
@@ -57,6 +61,13 @@ public:
         ++n_;
         if (error) on_error();
         return end_update();
+    }
+
+    // Block form: update(x) for each x of xs in order; appends to `at` the
+    // positions in xs where drift was detected and returns how many
+    // (detail/batch_update.hpp). Same indices and final state as the loop.
+    std::size_t update(std::span<const bool> xs, std::vector<std::size_t>& at) {
+        return detail::update_block(*this, xs, at);
     }
 
     // ---- diagnostics ----
