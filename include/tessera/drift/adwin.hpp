@@ -18,8 +18,11 @@
 // (V the sum of squared deviations of the whole window, W its width), the
 // oldest bucket is dropped and the scan restarts. One or more drops in an
 // update is one detection; the next update starts from an empty window
-// (River >= 0.15). The arithmetic follows River's order, so the detections are
-// River's (tests/drift_stream, goldens from bench/compare/river_detectors.py).
+// (River >= 0.15). Buckets, total and the cut formula follow River's arithmetic;
+// the window variance is kept as shifted sums (insert) and each split is first
+// screened without divisions (detail/adwin_screen.hpp), which changes no decision:
+// the detections are River's (tests/drift_stream, goldens from
+// bench/compare/river_detectors.py).
 #pragma once
 
 #include <bit>
