@@ -109,13 +109,15 @@ inline void accumulate_rows(const std::uint8_t* __restrict bins, std::size_t F, 
         const __m256i v = _mm256_set_epi64x(0, 1, q[i].h, q[i].g);
         std::size_t f = f0;
         for (; f + 4 <= f1; f += 4) {
-            auto* c0 = reinterpret_cast<__m256i*>(out + offset[f] + r[f]);
+            std::uint32_t w;  // four bins in one load
+            std::memcpy(&w, r + f, 4);
+            auto* c0 = reinterpret_cast<__m256i*>(out + offset[f] + (w & 0xFF));
             _mm256_store_si256(c0, _mm256_add_epi64(_mm256_load_si256(c0), v));
-            auto* c1 = reinterpret_cast<__m256i*>(out + offset[f + 1] + r[f + 1]);
+            auto* c1 = reinterpret_cast<__m256i*>(out + offset[f + 1] + ((w >> 8) & 0xFF));
             _mm256_store_si256(c1, _mm256_add_epi64(_mm256_load_si256(c1), v));
-            auto* c2 = reinterpret_cast<__m256i*>(out + offset[f + 2] + r[f + 2]);
+            auto* c2 = reinterpret_cast<__m256i*>(out + offset[f + 2] + ((w >> 16) & 0xFF));
             _mm256_store_si256(c2, _mm256_add_epi64(_mm256_load_si256(c2), v));
-            auto* c3 = reinterpret_cast<__m256i*>(out + offset[f + 3] + r[f + 3]);
+            auto* c3 = reinterpret_cast<__m256i*>(out + offset[f + 3] + (w >> 24));
             _mm256_store_si256(c3, _mm256_add_epi64(_mm256_load_si256(c3), v));
         }
         for (; f < f1; ++f) {
