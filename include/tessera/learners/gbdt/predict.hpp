@@ -106,11 +106,6 @@ public:
         scalar_row(x, out, nt);
     }
 
-    // Node index (into the packed array) of the leaf tree t sends row x to.
-    std::int32_t leaf_node(std::size_t t, const float* x) const noexcept {
-        return detail::flat_leaf(nodes_.data(), cat_bits_.data(), info_[t].root, x);
-    }
-
 private:
     // The scalar walk, tree by tree (exec::seq's per-row body).
     void scalar_row(const float* x, double* out, std::size_t nt) const noexcept {
