@@ -10,6 +10,14 @@
 
 #include <tessera/kernels/detail/simd.hpp>
 
+// GCC 12 reports the _mm512_undefined_* operands inside xsimd 8.1's AVX-512
+// exp/erf/tanh/hadd as (maybe-)uninitialized (GCC bug 105593, a false positive).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+
 namespace tessera::kernels {
 
 // Row-major throughout; see gemm.hpp.
@@ -111,3 +119,7 @@ V activate_grad(epilogue ep, V dy, V s, float slope) noexcept {
 
 }  // namespace detail::gemm
 }  // namespace tessera::kernels
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif

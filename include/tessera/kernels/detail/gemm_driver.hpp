@@ -36,6 +36,14 @@
 #include <tessera/kernels/detail/gemm_pack.hpp>
 #include <tessera/kernels/detail/simd.hpp>
 
+// GCC 12 reports the _mm512_undefined_* operands inside xsimd 8.1's AVX-512
+// exp/erf/tanh/hadd as (maybe-)uninitialized (GCC bug 105593, a false positive).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+
 namespace tessera::kernels::detail::gemm {
 
 // ---- blocking ------------------------------------------------------------------
@@ -483,3 +491,7 @@ void sgemm_fast(const Tag& tag, const problem& pr) {
 }
 
 }  // namespace tessera::kernels::detail::gemm
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif

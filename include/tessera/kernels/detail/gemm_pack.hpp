@@ -22,6 +22,14 @@
 #include <immintrin.h>
 #endif
 
+// GCC 12 reports the _mm512_undefined_* operands inside xsimd 8.1's AVX-512
+// exp/erf/tanh/hadd as (maybe-)uninitialized (GCC bug 105593, a false positive).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+
 namespace tessera::kernels::detail::gemm {
 
 template <class Arch>
@@ -148,3 +156,7 @@ void pack_a(transpose ta, std::size_t M, std::size_t K, const float* A, std::siz
 }
 
 }  // namespace tessera::kernels::detail::gemm
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
