@@ -413,7 +413,7 @@ private:
     // otherwise (fast_record, then the general path, take the record).
     const char* fast_indexed(chunk_result& r, const char* p, std::size_t line) {
         if (p >= end_ || *p == '\n') return nullptr;
-        if (p < wbase_ || p >= wstop_) index_from(p);
+        if (!seps_ || p < wbase_ || p >= wstop_) index_from(p);  // (no compare with null)
         auto off = static_cast<std::uint32_t>(p - wbase_);
         while (is_ < ns_ && seps_[is_] < off) ++is_;
         while (il_ < nl_ && lfs_[il_] < off) ++il_;
