@@ -8,7 +8,8 @@ on make_higgs_like's data, every engine in its own process, and the table.
       trains one engine here and prints one "GBDT_RESULT {json}" line (the same
       record as bench/gbdt/bench_common.hpp prints for the C++ drivers).
   gbdt_peers.py all --data DIR [--tessera BIN] [--xgboost-capi BIN] [--engines a,b]
-                    [--tasks binary,regression] [--regression-setups leaf63,depth6]
+                    [--tasks binary,regression] [--setups leaf63,depth6]
+                    [--regression-setups leaf63,depth6]
                     [--no-scaling] [--wide-rows N] [--keep old.json] [--out results.json]
       runs the whole matrix (each run a fresh process), writes the records and
       prints the comparison table. bench/gbdt/run_all.sh calls this.
@@ -182,12 +183,14 @@ def run_matrix(a):
     if a.engines:
         engines = [e for e in engines if e in a.engines.split(",")]
     runs = []  # (group, engine, task, setup, rows, features, threads)
-    for task in a.tasks.split(","):
-        setups = a.regression_setups.split(",") if task == "regression" else SETUPS
+    for task in filter(None, a.tasks.split(",")):
+        setups = (a.regression_setups if task == "regression" else a.setups).split(",")
         for setup in setups:
             for e in engines:
                 runs.append(("main", e, task, setup, 0, 28, a.threads))
     if not a.no_scaling:
+        for e in engines:
+            runs.append(("threads", e, "binary", "leaf63", 0, 28, 1))
         for rows in (10_000, 100_000):
             for e in engines:
                 runs.append(("rows", e, "binary", "leaf63", rows, 28, a.threads))
@@ -195,8 +198,6 @@ def run_matrix(a):
             runs.append(("features", e, "binary", "leaf63", a.wide_rows, 280, a.threads))
             if a.wide_rows not in (0, 10_000, 100_000):
                 runs.append(("features", e, "binary", "leaf63", a.wide_rows, 28, a.threads))
-        for e in engines:
-            runs.append(("threads", e, "binary", "leaf63", 0, 28, 1))
     records = []
     if a.keep and os.path.exists(a.keep):
         with open(a.keep) as f:
@@ -213,6 +214,9 @@ def run_matrix(a):
             continue
         r = json.loads(line[len("GBDT_RESULT "):])
         r["group"] = group
+        if e == "tessera":  # the commit checked out when the run finished (build the driver first)
+            head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+            r["version"] = "main@" + (head.stdout.strip() or "?")
         r["load1"] = os.getloadavg()[0]
         r["finished"] = time.strftime("%H:%M:%S", time.gmtime())
         records = [x for x in records if key(x) != key(r)] + [r]
@@ -354,7 +358,8 @@ def main():
     m.add_argument("--threads", type=int, default=2)
     m.add_argument("--rounds", type=int, default=200)
     m.add_argument("--engines", help="comma list: tessera,xgboost-capi,lightgbm,xgboost (default all)")
-    m.add_argument("--tasks", default="binary,regression")
+    m.add_argument("--tasks", default="binary,regression", help="'' = scaling runs only")
+    m.add_argument("--setups", default="leaf63,depth6", help="setups of the binary task")
     m.add_argument("--regression-setups", default="leaf63,depth6")
     m.add_argument("--keep", help="records file to start from; runs made now replace their entries")
     m.add_argument("--no-scaling", action="store_true")
