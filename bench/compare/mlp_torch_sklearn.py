@@ -10,6 +10,7 @@ its own process, and the table with ratios.
   mlp_torch_sklearn.py all --train T.f32 --test E.f32 [--tessera BIN]
                            [--engines tessera,torch,sklearn] [--rounds 1]
                            [--threads 2] [--epochs 5] [--out results.json]
+                           [--tessera-init automatic|he_uniform|xavier_uniform]
       runs every engine in a fresh process, `rounds` times interleaved
       (tessera, torch, sklearn, tessera, ...), keeps each engine's median
       sec/epoch and prints the table. bench/nn/run_mlp.sh calls this.
@@ -186,7 +187,7 @@ def all_(a):
             if e == "tessera":
                 if not a.tessera:
                     raise SystemExit("--tessera BIN is needed for the tessera engine")
-                cmd = [a.tessera] + common
+                cmd = [a.tessera] + common + ["--init", a.tessera_init]
             else:
                 cmd = [sys.executable, os.path.abspath(__file__), "one", "--engine", e] + common
             before = loadavg()
@@ -204,7 +205,10 @@ def all_(a):
 def table(records):
     by = {}
     for r in records:
-        by.setdefault(r["engine"], []).append(r)
+        name = r["engine"]
+        if r.get("init", "automatic") != "automatic":
+            name += "/" + r["init"]
+        by.setdefault(name, []).append(r)
     med = {e: dict(spe=statistics.median(x["sec_per_epoch"] for x in rs),
                    cpu=statistics.median(x.get("fit_cpu_s", float("nan")) / x["epochs"] for x in rs),
                    auc=statistics.median(x["test_auc"] for x in rs), n=len(rs),
@@ -215,14 +219,14 @@ def table(records):
     print(f"{'engine':<10} {'version':<10} {'runs':>4} {'s/epoch':>9} {'cpu s/epoch':>12} {'test AUC':>9} "
           f"{'tessera/x time':>15} {'AUC - tessera':>14}")
     t = med.get("tessera")
-    for e in ENGINES:
-        if e not in med:
-            continue
+    for e in sorted(med, key=lambda n: (ENGINES.index(n.split("/")[0]), n)):
         m = med[e]
         ratio = f"{t['spe'] / m['spe']:.3f}" if t else "-"
         dauc = f"{m['auc'] - t['auc']:+.4f}" if t else "-"
         print(f"{e:<10} {m['ver']:<10} {m['n']:>4} {m['spe']:>9.3f} {m['cpu']:>12.3f} {m['auc']:>9.4f} "
               f"{ratio:>15} {dauc:>14}")
+    if t is None and med:  # only a non-default tessera init was run
+        t = next((v for k, v in med.items() if k.startswith("tessera")), None)
     if t:
         for e, target in (("torch", 0.5), ("sklearn", 0.25)):
             if e in med:
@@ -252,6 +256,9 @@ def main():
             q.add_argument("--engines", default="tessera,torch,sklearn")
             q.add_argument("--rounds", type=int, default=1)
             q.add_argument("--out")
+            q.add_argument("--tessera-init", default="automatic",
+                           help="nn::mlp init (automatic = He uniform before ReLU); PyTorch's "
+                                "nn.Linear default is U(+-1/sqrt(fan_in))")
     q = sub.add_parser("table")
     q.add_argument("results", nargs="+")
     a = p.parse_args()

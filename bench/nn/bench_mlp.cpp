@@ -7,6 +7,7 @@
 //
 //   bench_mlp --train train.f32 --test test.f32 [--threads 2] [--epochs 5]
 //             [--batch 256] [--seed 0] [--policy par|simd|seq]
+//             [--init automatic|he_uniform|xavier_uniform]
 //
 // Standardization: features::standard_scaler fitted on the training rows,
 // applied to both (outside the timed training, as in the Python peers).
@@ -62,7 +63,7 @@ table read_f32(const std::string& path) {
 }
 
 struct args {
-    std::string train, test, policy = "par";
+    std::string train, test, policy = "par", init = "automatic";
     unsigned threads = 2;
     int epochs = 5, batch = 256;
     std::uint64_t seed = 0;
@@ -81,6 +82,7 @@ args parse(int argc, char** argv) {
         else if (k == "--batch") a.batch = std::stoi(v);
         else if (k == "--seed") a.seed = std::stoull(v);
         else if (k == "--policy") a.policy = v;
+        else if (k == "--init") a.init = v;
         else throw std::runtime_error("bench_mlp: unknown option " + k);
     }
     if (a.train.empty() || a.test.empty()) throw std::runtime_error("bench_mlp: --train and --test are required");
@@ -110,6 +112,9 @@ int run(const P& policy, const args& a) {
                           .epochs = a.epochs,
                           .batch_size = a.batch,
                           .dropout = 0.0,
+                          .init = a.init == "xavier_uniform" ? nn::init_kind::xavier_uniform
+                                  : a.init == "he_uniform"   ? nn::init_kind::he_uniform
+                                                             : nn::init_kind::automatic,
                           .seed = a.seed}};
     using clock = std::chrono::steady_clock;
     std::vector<double> epoch_end;
@@ -133,10 +138,10 @@ int run(const P& policy, const args& a) {
     for (std::size_t i = 0; i < score.size(); ++i) score(i) = z(i, 0);
     const double auc = eval::roc_auc_score(test.y, score);
 
-    std::printf("MLP_RESULT {\"engine\": \"tessera\", \"policy\": \"%s\", \"threads\": %u, \"epochs\": %d, "
+    std::printf("MLP_RESULT {\"engine\": \"tessera\", \"init\": \"%s\", \"policy\": \"%s\", \"threads\": %u, \"epochs\": %d, "
                 "\"train_rows\": %zu, \"test_rows\": %zu, \"fit_s\": %.4f, \"fit_cpu_s\": %.4f, "
                 "\"sec_per_epoch\": %.4f, \"epoch_s\": [",
-                a.policy.c_str(), a.threads, a.epochs, train.X.shape()[0], test.X.shape()[0], fit_s,
+                a.init.c_str(), a.policy.c_str(), a.threads, a.epochs, train.X.shape()[0], test.X.shape()[0], fit_s,
                 fit_cpu_s, fit_s / a.epochs);
     for (std::size_t e = 0; e < epoch_end.size(); ++e)
         std::printf("%s%.4f", e ? ", " : "", epoch_end[e] - (e ? epoch_end[e - 1] : 0.0));
