@@ -61,7 +61,7 @@ struct params {
     double huber_delta = 1.0;         // Huber transition point; > 0
     std::size_t bin_sample = 200000;  // rows sampled (seeded) to find the bin bounds; >= 1
     int min_data_in_bin = 3;          // LightGBM's min_data_in_bin; >= 1
-    int hist_cache = 0;               // histograms kept per tree (0 = max_leaves); >= 0
+    int hist_cache = 0;               // histograms kept per tree (0 = max_leaves + 1, within 128 MiB); >= 0
     bool boost_from_average = true;   // base score = optimal constant
 };
 

@@ -66,7 +66,7 @@ public:
         const std::size_t cap_leaves = gs.max_leaves > 0 ? static_cast<std::size_t>(gs.max_leaves) : std::size_t{1} << 20;
         std::size_t cache = gs.hist_cache > 0 ? static_cast<std::size_t>(gs.hist_cache) : cap_leaves + 1;
         const std::size_t bytes = be.total_bins() * sizeof(hist_cell);
-        if (gs.hist_cache == 0) cache = std::min(cache, std::max<std::size_t>(3, (std::size_t{256} << 20) / std::max<std::size_t>(1, bytes)));
+        if (gs.hist_cache == 0) cache = std::min(cache, std::max<std::size_t>(3, (std::size_t{128} << 20) / std::max<std::size_t>(1, bytes)));
         cache_cap_ = std::max<std::size_t>(cache, 3);
     }
 
