@@ -249,12 +249,19 @@ public:
             d.mappers_.resize(F);
             const auto sample = detail::bin_sample_rows(n, p.bin_sample, p.seed);
             const auto tag = exec::select_backend(policy);
-            detail::for_chunks(tag, F, 1, [&](std::size_t b, std::size_t e) {
-                std::vector<float> v(sample.size());
+            // blocks of 8 features: one pass over the sampled rows gathers the
+            // block's values (contiguous in each row), then each feature is fitted
+            const std::size_t S = sample.size();
+            detail::for_chunks(tag, F, 8, [&](std::size_t b, std::size_t e) {
+                std::vector<float> block((e - b) * S);
+                for (std::size_t s = 0; s < S; ++s) {
+                    const T* row = X.data() + sample[s] * F;
+                    for (std::size_t f = b; f < e; ++f) block[(f - b) * S + s] = static_cast<float>(row[f]);
+                }
                 for (std::size_t f = b; f < e; ++f) {
-                    for (std::size_t s = 0; s < sample.size(); ++s)
-                        v[s] = static_cast<float>(X.data()[sample[s] * F + f]);
-                    d.mappers_[f] = detail::fit_bin_mapper(v, is_cat[f] != 0, p.max_bin, p.min_data_in_bin);
+                    std::vector<float> v(block.begin() + static_cast<std::ptrdiff_t>((f - b) * S),
+                                         block.begin() + static_cast<std::ptrdiff_t>((f - b + 1) * S));
+                    d.mappers_[f] = detail::fit_bin_mapper(std::move(v), is_cat[f] != 0, p.max_bin, p.min_data_in_bin);
                 }
             });
             d.bin_rows(tag, X.data());
