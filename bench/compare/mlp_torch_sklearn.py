@@ -10,7 +10,7 @@ its own process, and the table with ratios.
   mlp_torch_sklearn.py all --train T.f32 --test E.f32 [--tessera BIN]
                            [--engines tessera,torch,sklearn] [--rounds 1]
                            [--threads 2] [--epochs 5] [--out results.json]
-                           [--tessera-init automatic|he_uniform|xavier_uniform]
+                           [--tessera-init torch_linear|automatic|he_uniform|xavier_uniform]
       runs every engine in a fresh process, `rounds` times interleaved
       (tessera, torch, sklearn, tessera, ...), keeps each engine's median
       sec/epoch and prints the table. bench/nn/run_mlp.sh calls this.
@@ -256,7 +256,7 @@ def main():
             q.add_argument("--engines", default="tessera,torch,sklearn")
             q.add_argument("--rounds", type=int, default=1)
             q.add_argument("--out")
-            q.add_argument("--tessera-init", default="automatic",
+            q.add_argument("--tessera-init", default="torch_linear",
                            help="nn::mlp init (automatic = He uniform before ReLU); PyTorch's "
                                 "nn.Linear default is U(+-1/sqrt(fan_in))")
     q = sub.add_parser("table")

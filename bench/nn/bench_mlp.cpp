@@ -7,7 +7,7 @@
 //
 //   bench_mlp --train train.f32 --test test.f32 [--threads 2] [--epochs 5]
 //             [--batch 256] [--seed 0] [--policy par|simd|seq]
-//             [--init automatic|he_uniform|xavier_uniform]
+//             [--init automatic|he_uniform|xavier_uniform|torch_linear]
 //
 // Standardization: features::standard_scaler fitted on the training rows,
 // applied to both (outside the timed training, as in the Python peers).
@@ -112,7 +112,8 @@ int run(const P& policy, const args& a) {
                           .epochs = a.epochs,
                           .batch_size = a.batch,
                           .dropout = 0.0,
-                          .init = a.init == "xavier_uniform" ? nn::init_kind::xavier_uniform
+                          .init = a.init == "torch_linear"   ? nn::init_kind::torch_linear
+                                  : a.init == "xavier_uniform" ? nn::init_kind::xavier_uniform
                                   : a.init == "he_uniform"   ? nn::init_kind::he_uniform
                                                              : nn::init_kind::automatic,
                           .seed = a.seed}};

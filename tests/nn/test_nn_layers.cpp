@@ -8,6 +8,8 @@
 #define BOOST_TEST_MODULE nn
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -141,6 +143,44 @@ void check_dense_kink_free(std::uint64_t seed0) {
 }
 
 }  // namespace
+
+BOOST_AUTO_TEST_SUITE(initialization)
+
+// PyTorch's nn.Linear default: W and b uniform on [-1/sqrt(fan_in), 1/sqrt(fan_in)].
+// With 64 x 48 weights the sample fills the range (max |w| close to the bound),
+// its variance is bound^2 / 3, and biases are not zero.
+BOOST_AUTO_TEST_CASE(torch_linear_matches_pytorch_default_range) {
+    nn::dense<nn::relu> L;
+    std::size_t poff = 0, soff = 0;
+    L.setup(64, 48, poff, soff, 4, 0);
+    std::vector<float> theta(poff), st;
+    L.init(theta.data(), st.data(), 5, nn::init_kind::torch_linear);
+    const double bound = 1.0 / std::sqrt(64.0);
+    double sq = 0.0, mx = 0.0;
+    for (std::size_t k = 0; k < 64 * 48; ++k) {
+        const double w = theta[L.w_off + k];
+        BOOST_TEST(std::abs(w) <= bound);
+        sq += w * w;
+        mx = std::max(mx, std::abs(w));
+    }
+    BOOST_TEST(mx > 0.99 * bound);
+    BOOST_TEST(sq / (64.0 * 48.0) == bound * bound / 3.0, boost::test_tools::tolerance(0.06));
+    std::size_t nonzero = 0;
+    for (std::size_t j = 0; j < 48; ++j) {
+        const double b = theta[L.b_off + j];
+        BOOST_TEST(std::abs(b) <= bound);
+        nonzero += b != 0.0;
+    }
+    BOOST_TEST(nonzero == 48u);
+    // He uniform (the automatic choice before ReLU) has the larger bound sqrt(6 / fan_in)
+    std::vector<float> he(poff);
+    L.init(he.data(), st.data(), 5, nn::init_kind::automatic);
+    double mx_he = 0.0;
+    for (std::size_t k = 0; k < 64 * 48; ++k) mx_he = std::max(mx_he, std::abs(double(he[L.w_off + k])));
+    BOOST_TEST(mx_he > bound * 1.5);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(gradients)
 

@@ -38,7 +38,9 @@ namespace tessera::nn {
 // uniform: U(-a, a); normal: N(0, s^2). He: a = sqrt(6 / fan_in), s = sqrt(2 / fan_in);
 // Xavier (Glorot): a = sqrt(6 / (fan_in + fan_out)), s = sqrt(2 / (fan_in + fan_out)).
 // automatic: He uniform before ReLU, leaky ReLU and GELU, Xavier uniform otherwise.
-enum class init_kind : std::uint8_t { automatic, he_uniform, he_normal, xavier_uniform, xavier_normal };
+// torch_linear: PyTorch's nn.Linear default (kaiming_uniform_ with a = sqrt(5), i.e.
+// W ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the bias from the same range).
+enum class init_kind : std::uint8_t { automatic, he_uniform, he_normal, xavier_uniform, xavier_normal, torch_linear };
 
 // What every layer's forward/backward reads besides its input.
 struct layer_context {
@@ -89,6 +91,15 @@ struct dense {
     void init(float* params, float*, std::uint64_t seed, init_kind kind) const {
         if (kind == init_kind::automatic)
             kind = Act::he_init ? init_kind::he_uniform : init_kind::xavier_uniform;
+        if (kind == init_kind::torch_linear) {
+            const rng r(seed, 0x100 + index);
+            const auto a = static_cast<float>(1.0 / std::sqrt(static_cast<double>(in)));
+            float* W = params + w_off;
+            for (std::size_t k = 0; k < in * out; ++k) W[k] = a * (2.0f * r.uniform_at<float>(k) - 1.0f);
+            float* b = params + b_off;
+            for (std::size_t j = 0; j < out; ++j) b[j] = a * (2.0f * r.uniform_at<float>(in * out + j) - 1.0f);
+            return;
+        }
         const bool he = kind == init_kind::he_uniform || kind == init_kind::he_normal;
         const double fan = he ? static_cast<double>(in) : static_cast<double>(in + out);
         const rng r(seed, 0x100 + index);

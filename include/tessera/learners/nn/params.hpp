@@ -136,7 +136,7 @@ inline void check_params(const mlp_params& p, std::size_t n_dense) {
     if (!(p.batch_norm_momentum > 0.0 && p.batch_norm_momentum <= 1.0))
         throw out_of_range(who, "batch_norm_momentum", p.batch_norm_momentum, "(0, 1]");
     pos("norm_epsilon", p.norm_epsilon);
-    if (static_cast<unsigned>(p.init) > static_cast<unsigned>(init_kind::xavier_normal))
+    if (static_cast<unsigned>(p.init) > static_cast<unsigned>(init_kind::torch_linear))
         throw out_of_range(who, "init", static_cast<int>(p.init), "an init_kind");
     if (p.patience < 1) throw out_of_range(who, "patience", p.patience, ">= 1");
     nonneg("min_delta", p.min_delta);
