@@ -186,7 +186,7 @@ private:
         const std::size_t total_buckets = h.n_buckets();
         const std::size_t n = total_buckets > 0 ? total_buckets - 1 : 0;
         const std::size_t padded = (n + detail::scan_lanes - 1) / detail::scan_lanes * detail::scan_lanes;
-        scan_.resize(padded);
+        if (scan_.n0.size() < padded) scan_.resize(padded);  // only grows: a resize up zero-fills
         double n0 = 0.0, n1 = h.width(), u0 = 0.0, u1 = h.total();
         std::size_t i = 0;
         for (std::size_t r = h.rows(); r-- > 0 && i < n;) {
@@ -216,12 +216,21 @@ private:
             again = false;
             // Constant within one scan: the window only changes when a cut restarts it.
             const double w = hist_.width();
-            const double dprime = std::log(2.0 * std::log(w) / p_.delta);
+            // The screen takes d' at a width w0 <= w within 25% of w (d' grows with
+            // the width: a lower bound, which only lets more splits through), so
+            // the two logarithms are recomputed only when the window has grown by
+            // a quarter or shrunk; River's formula gets d' at w itself.
+            if (!(w >= screen_w_ && w <= 1.25 * screen_w_)) {
+                screen_w_ = w;
+                screen_dprime_ = std::log(2.0 * std::log(w) / p_.delta);
+            }
+            double dprime = w == screen_w_ ? screen_dprime_ : -1.0;  // -1: not computed yet
             const double var_w = hist_.window_variance() / w;
             const std::size_t n = build_scan();
-            const double c1 = detail::rounded(2.0 / 3.0 * dprime), c2 = 2.0 * var_w * dprime;
+            const double c1 = detail::rounded(2.0 / 3.0 * screen_dprime_), c2 = 2.0 * var_w * screen_dprime_;
             for (std::size_t i0 = 0; i0 < n && !again; i0 += detail::scan_lanes) {
                 unsigned maybe = detail::adwin_screen(scan_, i0, mwl_, c1, c2);
+                if (maybe != 0 && dprime < 0.0) dprime = std::log(2.0 * std::log(w) / p_.delta);
                 for (; maybe != 0; maybe &= maybe - 1) {
                     const std::size_t i = i0 + static_cast<std::size_t>(__builtin_ctz(maybe));
                     const double n0 = scan_.n0[i], n1 = scan_.n1[i];
@@ -254,6 +263,7 @@ private:
     mutable std::size_t pending_ = 0;  // values in buf_
     detail::adwin_scan scan_;
     std::int64_t until_check_ = 32;  // updates until the next cut test
+    double screen_w_ = 0.0, screen_dprime_ = 0.0;  // the screen's width w0 and d' at w0
 };
 
 static_assert(drift_detector<adwin, double>);

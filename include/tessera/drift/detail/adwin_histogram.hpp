@@ -83,11 +83,11 @@ public:
         }
         const std::size_t all = c + n;
         std::size_t k = (all + 2 - cap_) / 2;
-        seq_s_.resize(all);
+        grow(seq_s_, all);
         for (std::size_t i = 0; i < c; ++i) seq_s_[i] = sum_[i];
         for (std::size_t i = 0; i < n; ++i) seq_s_[c + i] = xs[i];
-        up_s_.resize(k);
-        up_v_.resize(k);
+        grow(up_s_, k);
+        grow(up_v_, k);
         const double* s = seq_s_.data();
         double* os = up_s_.data();
         double* ov = up_v_.data();
@@ -117,8 +117,8 @@ public:
                 return;
             }
             const std::size_t m = c + k, k2 = (m + 2 - cap_) / 2;
-            seq_s_.resize(m);
-            seq_v_.resize(m);
+            grow(seq_s_, m);
+            grow(seq_v_, m);
             for (std::size_t i = 0; i < c; ++i) {
                 seq_s_[i] = rs[i];
                 seq_v_[i] = rv[i];
@@ -127,8 +127,8 @@ public:
                 seq_s_[c + i] = up_s_[i];
                 seq_v_[c + i] = up_v_[i];
             }
-            up_s_.resize(k2);
-            up_v_.resize(k2);
+            grow(up_s_, k2);
+            grow(up_v_, k2);
             for (std::size_t j = 0; j < k2; ++j)
                 merge_values(r, seq_s_[2 * j], seq_v_[2 * j], seq_s_[2 * j + 1], seq_v_[2 * j + 1], up_s_[j],
                              up_v_[j]);
@@ -224,6 +224,11 @@ private:
     void merge(std::size_t r, std::size_t k, double& t, double& v) const noexcept {
         const std::size_t i = r * cap_ + k;
         merge_values(r, sum_[i], var_[i], sum_[i + 1], var_[i + 1], t, v);
+    }
+
+    // Scratch only grows (a vector's resize up would zero-fill on every call).
+    static void grow(std::vector<double>& v, std::size_t n) {
+        if (v.size() < n) v.resize(n);
     }
 
     void add_row() {
