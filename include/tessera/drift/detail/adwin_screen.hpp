@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 namespace tessera::drift::detail {
@@ -59,9 +60,24 @@ inline unsigned adwin_screen(const adwin_scan& s, std::size_t i0, double mwl, do
     const auto valid = (n0 >= mwl) & (n1 >= mwl);
     const auto excluded = (hi < 0.0) | (hi * hi < r * (1.0 - tol));
     const auto maybe = valid & ~excluded;
-    unsigned bits = 0;
-    for (std::size_t l = 0; l < scan_lanes; ++l) bits |= (maybe[l] != 0 ? 1u : 0u) << l;
-    return bits;
+    // Lane l's mask (all ones or zero) to bit l: AND with 2^l, then OR the halves
+    // together (a lane-by-lane loop of extracts cost ~10% of the scan).
+    static_assert(scan_lanes == 8, "one bit per lane below");
+    using M = std::remove_const_t<decltype(maybe)>;
+    const M one_bit = {1, 2, 4, 8, 16, 32, 64, 128};
+    const M lane_bits = maybe & one_bit;
+    using H = long long __attribute__((vector_size(4 * sizeof(long long))));
+    using Q = long long __attribute__((vector_size(2 * sizeof(long long))));
+    H h;
+    std::memcpy(&h, &lane_bits, sizeof(H));
+    H h2;
+    std::memcpy(&h2, reinterpret_cast<const char*>(&lane_bits) + sizeof(H), sizeof(H));
+    h = h | h2;
+    Q q, q2;
+    std::memcpy(&q, &h, sizeof(Q));
+    std::memcpy(&q2, reinterpret_cast<const char*>(&h) + sizeof(Q), sizeof(Q));
+    q = q | q2;
+    return static_cast<unsigned>(q[0] | q[1]);
 }
 
 }  // namespace tessera::drift::detail
