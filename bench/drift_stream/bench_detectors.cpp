@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -88,6 +89,17 @@ void run(benchmark::State& state, Make make) {
 using namespace tessera::drift;
 
 void BM_adwin(benchmark::State& s) { run<adwin>(s, [] { return adwin{}; }); }
+// The same stream through ADWIN's block form update(span, at) (same indices).
+void BM_adwin_block(benchmark::State& state) {
+    const auto& xs = real_values();
+    std::vector<std::size_t> at;
+    for (auto _ : state) {
+        adwin d;
+        at.clear();
+        benchmark::DoNotOptimize(d.update(std::span<const double>(xs), at));
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * xs.size()));
+}
 void BM_page_hinkley(benchmark::State& s) { run<page_hinkley>(s, [] { return page_hinkley{}; }); }
 // River's KSWIN with seed 42 draws what python_kswin draws; kswin is the Philox default.
 void BM_kswin_python_sampler(benchmark::State& s) { run<python_kswin>(s, [] { return python_kswin({.seed = 42}); }); }
@@ -106,6 +118,7 @@ void BM_hddm_w(benchmark::State& s) { run<hddm_w>(s, [] { return hddm_w{}; }); }
 static double best_of(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
 
 BENCHMARK(BM_adwin)->ComputeStatistics("min", best_of);
+BENCHMARK(BM_adwin_block)->ComputeStatistics("min", best_of);
 BENCHMARK(BM_page_hinkley)->ComputeStatistics("min", best_of);
 BENCHMARK(BM_kswin_python_sampler)->ComputeStatistics("min", best_of);
 BENCHMARK(BM_kswin)->ComputeStatistics("min", best_of);

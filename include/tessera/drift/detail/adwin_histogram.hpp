@@ -17,6 +17,7 @@
 // order in both.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -28,13 +29,13 @@ namespace tessera::drift::detail {
 
 class adwin_histogram {
 public:
-    explicit adwin_histogram(std::size_t cap = 6) : cap_(cap) { clear(); }
+    explicit adwin_histogram(std::size_t cap = 6) : cap_(cap), stride_(cap + bulk_max) { clear(); }
 
     void clear() {
         width_ = total_ = shift_ = sq_ = ys_ = 0.0;
         count_.assign(1, 0);
-        sum_.assign(cap_, 0.0);
-        var_.assign(cap_, 0.0);
+        sum_.assign(stride_, 0.0);
+        var_.assign(stride_, 0.0);
     }
 
     // ---- the reference: one value (River's insert, then compress) ----
@@ -50,7 +51,7 @@ public:
             merge(r, 0, t, v);
             drop_front(r, 2);
             if (r + 1 == count_.size()) add_row();
-            const std::size_t a = (r + 1) * cap_ + count_[r + 1]++;
+            const std::size_t a = (r + 1) * stride_ + count_[r + 1]++;
             sum_[a] = t;
             var_[a] = v;
             if (count_[r + 1] < cap_) break;
@@ -58,7 +59,12 @@ public:
     }
 
     // ---- n values at once: the state of push(xs[0]), ..., push(xs[n - 1]) ----
+    // Row r's storage has room for bulk_max more summaries than it keeps, so
+    // what a row receives is appended in place, its front pairs merge straight
+    // into the tail of row r + 1, and the rest (fewer than cap) moves to the front.
+    static constexpr std::size_t bulk_max = 64;
     void push_bulk(const double* xs, std::size_t n) {
+        for (; n > bulk_max; xs += bulk_max, n -= bulk_max) push_bulk(xs, bulk_max);
         if (n == 0) return;
         if (width_ == 0.0) shift_ = xs[0];
         {
@@ -72,72 +78,51 @@ public:
             width_ += static_cast<double>(n);
         }
         // Row 0 (sizes 1, variances 0): the held values, then xs, paired from the front.
-        std::size_t c = count_[0];
-        if (c + n < cap_) {
-            for (std::size_t i = 0; i < n; ++i) {
-                sum_[c + i] = xs[i];
-                var_[c + i] = 0.0;
-            }
-            count_[0] = c + n;
+        const std::size_t c = count_[0], all = c + n;
+        std::copy_n(xs, n, sum_.data() + c);
+        if (all < cap_) {
+            std::fill_n(var_.data() + c, n, 0.0);
+            count_[0] = all;
             return;
         }
-        const std::size_t all = c + n;
         std::size_t k = (all + 2 - cap_) / 2;
-        grow(seq_s_, all);
-        for (std::size_t i = 0; i < c; ++i) seq_s_[i] = sum_[i];
-        for (std::size_t i = 0; i < n; ++i) seq_s_[c + i] = xs[i];
-        grow(up_s_, k);
-        grow(up_v_, k);
-        const double* s = seq_s_.data();
-        double* os = up_s_.data();
-        double* ov = up_v_.data();
-        for (std::size_t j = 0; j < k; ++j) {
-            // merge() at r = 0: sizes 1, variances 0 (0 + 0 + term is term).
-            const double t0 = s[2 * j], t1 = s[2 * j + 1], d = t0 - t1;
-            os[j] = t0 + t1;
-            ov[j] = rounded(rounded(0.5 * d) * d);
+        if (count_.size() == 1) add_row();
+        {
+            double* __restrict s = sum_.data();
+            double* __restrict v = var_.data();
+            double* __restrict ts = s + stride_ + count_[1];
+            double* __restrict tv = v + stride_ + count_[1];
+            for (std::size_t j = 0; j < k; ++j) {
+                // merge_values at r = 0: sizes 1, variances 0 (0 + 0 + term is term).
+                const double t0 = s[2 * j], t1 = s[2 * j + 1], d = t0 - t1;
+                ts[j] = t0 + t1;
+                tv[j] = rounded(rounded(0.5 * d) * d);
+            }
+            for (std::size_t i = 2 * k; i < all; ++i) {
+                s[i - 2 * k] = s[i];
+                v[i - 2 * k] = 0.0;
+            }
+            count_[0] = all - 2 * k;
         }
-        for (std::size_t i = 2 * k; i < all; ++i) {
-            sum_[i - 2 * k] = s[i];
-            var_[i - 2 * k] = 0.0;
-        }
-        count_[0] = all - 2 * k;
-        // Rows 1, 2, ...: the same with the summaries passed up.
-        for (std::size_t r = 1; k > 0; ++r) {
-            if (r == count_.size()) add_row();
-            c = count_[r];
-            double* rs = &sum_[r * cap_];
-            double* rv = &var_[r * cap_];
-            if (c + k < cap_) {
-                for (std::size_t i = 0; i < k; ++i) {
-                    rs[c + i] = up_s_[i];
-                    rv[c + i] = up_v_[i];
-                }
-                count_[r] = c + k;
+        // Rows 1, 2, ...: k summaries were appended to row r.
+        for (std::size_t r = 1;; ++r) {
+            const std::size_t m = count_[r] + k;
+            if (m < cap_) {
+                count_[r] = m;
                 return;
             }
-            const std::size_t m = c + k, k2 = (m + 2 - cap_) / 2;
-            grow(seq_s_, m);
-            grow(seq_v_, m);
-            for (std::size_t i = 0; i < c; ++i) {
-                seq_s_[i] = rs[i];
-                seq_v_[i] = rv[i];
+            k = (m + 2 - cap_) / 2;
+            if (r + 1 == count_.size()) add_row();
+            double* __restrict s = sum_.data() + r * stride_;
+            double* __restrict v = var_.data() + r * stride_;
+            double* __restrict ts = s + stride_ + count_[r + 1];
+            double* __restrict tv = v + stride_ + count_[r + 1];
+            for (std::size_t j = 0; j < k; ++j) merge_values(r, s[2 * j], v[2 * j], s[2 * j + 1], v[2 * j + 1], ts[j], tv[j]);
+            for (std::size_t i = 2 * k; i < m; ++i) {
+                s[i - 2 * k] = s[i];
+                v[i - 2 * k] = v[i];
             }
-            for (std::size_t i = 0; i < k; ++i) {
-                seq_s_[c + i] = up_s_[i];
-                seq_v_[c + i] = up_v_[i];
-            }
-            grow(up_s_, k2);
-            grow(up_v_, k2);
-            for (std::size_t j = 0; j < k2; ++j)
-                merge_values(r, seq_s_[2 * j], seq_v_[2 * j], seq_s_[2 * j + 1], seq_v_[2 * j + 1], up_s_[j],
-                             up_v_[j]);
-            for (std::size_t i = 2 * k2; i < m; ++i) {
-                rs[i - 2 * k2] = seq_s_[i];
-                rv[i - 2 * k2] = seq_v_[i];
-            }
-            count_[r] = m - 2 * k2;
-            k = k2;
+            count_[r] = m - 2 * k;
         }
     }
 
@@ -146,9 +131,9 @@ public:
     void drop_oldest() {
         const std::size_t last = count_.size() - 1;
         const double n = static_cast<double>(std::uint64_t{1} << last);
-        const double t = sum_[last * cap_];
+        const double t = sum_[last * stride_];
         const double y = t - n * shift_;
-        sq_ -= var_[last * cap_] + y * y * pow2_neg(last);
+        sq_ -= var_[last * stride_] + y * y * pow2_neg(last);
         ys_ -= y;
         width_ -= n;
         total_ -= t;
@@ -156,16 +141,16 @@ public:
         // Rows left empty on top go (with max_buckets = 1 a merge empties a row,
         // so the row below the dropped one can be empty too).
         while (count_.size() > 1 && count_.back() == 0) count_.pop_back();
-        sum_.resize(count_.size() * cap_);
-        var_.resize(count_.size() * cap_);
+        sum_.resize(count_.size() * stride_);
+        var_.resize(count_.size() * stride_);
     }
 
     // ---- the state ----
     std::size_t rows() const noexcept { return count_.size(); }
     std::size_t count(std::size_t r) const noexcept { return count_[r]; }
     // The k-th oldest summary of row r (k < count(r)).
-    double sum(std::size_t r, std::size_t k) const noexcept { return sum_[r * cap_ + k]; }
-    double var(std::size_t r, std::size_t k) const noexcept { return var_[r * cap_ + k]; }
+    double sum(std::size_t r, std::size_t k) const noexcept { return sum_[r * stride_ + k]; }
+    double var(std::size_t r, std::size_t k) const noexcept { return var_[r * stride_ + k]; }
     std::size_t n_buckets() const noexcept {
         std::size_t s = 0;
         for (const std::size_t c : count_) s += c;
@@ -222,25 +207,20 @@ private:
         t = t0 + t1;
     }
     void merge(std::size_t r, std::size_t k, double& t, double& v) const noexcept {
-        const std::size_t i = r * cap_ + k;
+        const std::size_t i = r * stride_ + k;
         merge_values(r, sum_[i], var_[i], sum_[i + 1], var_[i + 1], t, v);
-    }
-
-    // Scratch only grows (a vector's resize up would zero-fill on every call).
-    static void grow(std::vector<double>& v, std::size_t n) {
-        if (v.size() < n) v.resize(n);
     }
 
     void add_row() {
         count_.push_back(0);
-        sum_.resize(sum_.size() + cap_, 0.0);
-        var_.resize(var_.size() + cap_, 0.0);
+        sum_.resize(sum_.size() + stride_, 0.0);
+        var_.resize(var_.size() + stride_, 0.0);
     }
 
     // Drop the k oldest summaries of row r (at most cap - k remain to move).
     void drop_front(std::size_t r, std::size_t k) noexcept {
-        double* s = &sum_[r * cap_];
-        double* v = &var_[r * cap_];
+        double* s = &sum_[r * stride_];
+        double* v = &var_[r * stride_];
         const std::size_t left = count_[r] - k;
         for (std::size_t i = 0; i < left; ++i) {
             s[i] = s[i + k];
@@ -249,10 +229,9 @@ private:
         count_[r] = left;
     }
 
-    std::size_t cap_;
+    std::size_t cap_, stride_;  // summaries kept per row (at most cap_ - 1 between pushes); storage per row
     std::vector<std::size_t> count_;
     std::vector<double> sum_, var_;  // row r at [r * cap_, r * cap_ + count_[r])
-    std::vector<double> seq_s_, seq_v_, up_s_, up_v_;  // push_bulk's scratch
     double width_ = 0.0, total_ = 0.0;
     double shift_ = 0.0, sq_ = 0.0, ys_ = 0.0;  // K, sum (x - K)^2, sum (x - K)
 };
