@@ -41,14 +41,24 @@ constexpr bool is_reference_policy = exec::sequential_policy<P>;
 template <class P, class T>
 dataset as_dataset(const P& policy, const matrix<T>& X, const params& p) {
     static_assert(std::is_floating_point_v<T>, "gbdt fit: X must hold float or double");
-    return dataset::build(policy, X, p);
+    if constexpr (exec::device_policy<P>) return dataset::build(exec::par, X, p);  // binning on the host
+    else return dataset::build(policy, X, p);
+}
+
+// exec::cuda training: <tessera/cuda/gbdt.cuh> (nvcc) declares the overload for
+// exec::cuda_t, found by argument-dependent lookup; host code sees only this.
+template <class P>
+model train_on_device(const P&, const dataset&, const fit_labels&, std::size_t, const grad_source&,
+                      std::vector<double>, const std::vector<double>&, const params&, const fit_options&) {
+    TESSERA_CUDA_NOT_AVAILABLE(P);
+    throw error("unreachable");
 }
 
 template <class P>
 model run_train(const P& policy, const dataset& d, const fit_labels& lab, std::size_t K, const grad_source& src,
                 std::vector<double> base, const std::vector<double>& w, const params& p, const fit_options& opt) {
     if constexpr (exec::device_policy<P>) {
-        TESSERA_CUDA_NOT_AVAILABLE(P);
+        return train_on_device(policy, d, lab, K, src, std::move(base), w, p, opt);
     } else {
         return train(exec::select_backend(policy), is_reference_policy<P>, d, lab, K, src, std::move(base), w, p, opt);
     }

@@ -145,12 +145,23 @@ struct grad_source {
     std::function<void(std::span<const double> score, std::span<double> g, std::span<double> h)> custom;
 };
 
-template <class Tag>
-model train(const Tag& tag, bool reference, const dataset& d, const fit_labels& lab, std::size_t K,
-            const grad_source& src, std::vector<double> base, const std::vector<double>& w, const params& p,
-            const fit_options& opt) {
+// The CPU backend as a factory: make(dataset, split_settings) -> backend. A
+// device backend factory (<tessera/cuda/gbdt.cuh>) has the same call.
+struct cpu_backend_factory {
+    unsigned threads;
+    bool reference;
+    cpu_backend operator()(const dataset& d, const split_settings& st) const {
+        return cpu_backend(d, st, threads, reference);
+    }
+};
+#define TESSERA_GBDT_TRAIN_WITH_BACKEND 1  // train_with exists (<tessera/cuda/gbdt.cuh> tests it)
+
+// The boosting loop over the backend that make_backend returns.
+template <class Tag, class MakeBackend>
+model train_with(const Tag& tag, const MakeBackend& make_backend, const dataset& d, const fit_labels& lab,
+                 std::size_t K, const grad_source& src, std::vector<double> base, const std::vector<double>& w,
+                 const params& p, const fit_options& opt) {
     const std::size_t n = d.rows(), F = d.features();
-    const unsigned threads = threads_of(tag);
     const std::size_t grain = 65536;
 
     // eval sets, binned once
@@ -211,7 +222,7 @@ model train(const Tag& tag, bool reference, const dataset& d, const fit_labels& 
     st.cat_smooth = p.cat_smooth;
     st.cat_l2 = p.cat_l2;
     st.min_data_per_group = p.min_data_per_group;
-    cpu_backend be(d, st, threads, reference);
+    auto be = make_backend(d, st);
     grow_settings gs;
     gs.max_leaves = p.max_leaves;
     gs.max_depth = p.max_depth;
@@ -220,7 +231,7 @@ model train(const Tag& tag, bool reference, const dataset& d, const fit_labels& 
     gs.colsample_bynode = p.colsample_bynode;
     gs.seed = p.seed;
     gs.min_data_in_leaf = p.min_data_in_leaf;
-    grower<cpu_backend> gr(be, gs);
+    grower<decltype(be)> gr(be, gs);
 
     std::vector<double> score(n * K);
     for (std::size_t i = 0; i < n; ++i)
@@ -448,6 +459,14 @@ model train(const Tag& tag, bool reference, const dataset& d, const fit_labels& 
     }
     return model(std::move(trees), std::move(base), F, src.task, src.obj, static_cast<bool>(src.custom),
                  best_iteration, std::move(hist));
+}
+
+template <class Tag>
+model train(const Tag& tag, bool reference, const dataset& d, const fit_labels& lab, std::size_t K,
+            const grad_source& src, std::vector<double> base, const std::vector<double>& w, const params& p,
+            const fit_options& opt) {
+    return train_with(tag, cpu_backend_factory{threads_of(tag), reference}, d, lab, K, src, std::move(base), w,
+                      p, opt);
 }
 
 }  // namespace detail
