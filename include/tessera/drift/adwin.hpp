@@ -189,19 +189,25 @@ private:
         if (scan_.n0.size() < padded) scan_.resize(padded);  // only grows: a resize up zero-fills
         double n0 = 0.0, n1 = h.width(), u0 = 0.0, u1 = h.total();
         std::size_t i = 0;
+        double* s_n0 = scan_.n0.data();
+        double* s_n1 = scan_.n1.data();
+        double* s_u0 = scan_.u0.data();
+        double* s_u1 = scan_.u1.data();
         for (std::size_t r = h.rows(); r-- > 0 && i < n;) {
             const double size = static_cast<double>(std::uint64_t{1} << r);
-            for (std::size_t k = 0; k < h.count(r) && i < n; ++k, ++i) {
-                const double t = h.sum(r, k);
+            const double* t = h.sums(r);
+            const std::size_t len = std::min(h.count(r), n - i);
+            for (std::size_t k = 0; k < len; ++k) {
                 n0 += size;
                 n1 -= size;
-                u0 += t;
-                u1 -= t;
-                scan_.n0[i] = n0;
-                scan_.n1[i] = n1;
-                scan_.u0[i] = u0;
-                scan_.u1[i] = u1;
+                u0 += t[k];
+                u1 -= t[k];
+                s_n0[i + k] = n0;
+                s_n1[i + k] = n1;
+                s_u0[i + k] = u0;
+                s_u1[i + k] = u1;
             }
+            i += len;
         }
         for (; i < padded; ++i) scan_.n0[i] = scan_.n1[i] = scan_.u0[i] = scan_.u1[i] = 0.0;
         return n;

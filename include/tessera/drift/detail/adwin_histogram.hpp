@@ -151,6 +151,8 @@ public:
     // The k-th oldest summary of row r (k < count(r)).
     double sum(std::size_t r, std::size_t k) const noexcept { return sum_[r * stride_ + k]; }
     double var(std::size_t r, std::size_t k) const noexcept { return var_[r * stride_ + k]; }
+    // Row r's sums, oldest first (count(r) of them).
+    const double* sums(std::size_t r) const noexcept { return sum_.data() + r * stride_; }
     std::size_t n_buckets() const noexcept {
         std::size_t s = 0;
         for (const std::size_t c : count_) s += c;
