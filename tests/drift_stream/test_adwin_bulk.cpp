@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include <tessera/core/errors.hpp>
 #include <tessera/core/random.hpp>
 #include <tessera/drift/adwin.hpp>
 #include <tessera/drift/detail/adwin_histogram.hpp>
@@ -201,6 +202,42 @@ BOOST_AUTO_TEST_CASE(adwin_equals_plain_one_at_a_time) {
             check_same(ref.histogram(), a.histogram(), "single updates");
             check_same(ref.histogram(), blocked.histogram(), "blocks");
         }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(adwin_bulk_errors)
+
+// A non-finite value inside a block: the values before it are applied, the
+// exception names its update index, and the state (including a detection just
+// made, which must not be cleared yet) is the loop's.
+BOOST_AUTO_TEST_CASE(block_stops_at_non_finite_as_the_loop_does) {
+    std::vector<double> xs;
+    for (int i = 0; i < 2000; ++i) xs.push_back(i < 1000 ? 0.0 : 10.0);
+    drift::adwin loop;
+    std::size_t first = 0;
+    for (std::size_t i = 0; i < xs.size(); ++i)
+        if (loop.update(xs[i])) {
+            first = i;
+            break;
+        }
+    BOOST_REQUIRE(first > 1000u);
+    for (const std::size_t extra : {std::size_t{0}, std::size_t{1}, std::size_t{40}}) {
+        drift::adwin a, ref;
+        for (std::size_t i = 0; i <= first + extra; ++i) ref.update(xs[i]);
+        std::vector<double> block(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(first + extra + 1));
+        block.push_back(std::nan(""));
+        block.push_back(1.0);
+        std::vector<std::size_t> at;
+        BOOST_CHECK_THROW(a.update(std::span<const double>(block), at), data_error);
+        BOOST_CHECK_THROW(ref.update(std::nan("")), data_error);
+        BOOST_TEST(at == std::vector<std::size_t>{first}, boost::test_tools::per_element());
+        BOOST_TEST(a.drift_detected() == ref.drift_detected());
+        BOOST_TEST(a.drift_detected() == (extra == 0));
+        BOOST_TEST(a.n_updates() == ref.n_updates());
+        BOOST_TEST(a.width() == ref.width());
+        BOOST_TEST(a.total() == ref.total());
     }
 }
 

@@ -93,20 +93,14 @@ public:
     std::size_t update(std::span<const double> xs, std::vector<std::size_t>& at) {
         std::size_t found = 0;
         for (std::size_t i = 0; i < xs.size();) {
+            // A non-finite value: update(x) throws, with the state of the values before it.
+            if (!std::isfinite(xs[i])) update(xs[i]);
             if (drift_) restart();  // as begin_update does after a detection
             std::size_t len = std::min({xs.size() - i, static_cast<std::size_t>(until_check_),
                                         buffer_size - pending_});
-            // A non-finite value: take the values before it, then let update(x) throw.
-            std::size_t ok = 0;
-            while (ok < len && std::isfinite(xs[i + ok])) ++ok;
-            if (ok < len) {
-                len = ok;
-                std::copy_n(xs.data() + i, len, buf_.data() + pending_);
-                pending_ += len;
-                n_updates_ += len;
-                until_check_ -= static_cast<std::int64_t>(len);
-                update(xs[i + len]);  // throws
-            }
+            // Stop before a non-finite value (the next round throws on it); xs[i] is finite.
+            for (std::size_t ok = 1; ok < len; ++ok)
+                if (!std::isfinite(xs[i + ok])) len = ok;
             std::copy_n(xs.data() + i, len, buf_.data() + pending_);
             pending_ += len;
             n_updates_ += len;
@@ -129,7 +123,9 @@ public:
 
     // ---- diagnostics (River's names) ----
     // The buffered values are added to the histogram first (the same state as
-    // adding them one by one: detail/adwin_histogram.hpp).
+    // adding them one by one: detail/adwin_histogram.hpp). So these const
+    // accessors write to the detector: calling them concurrently on one
+    // detector from several threads is a data race (as for update).
     // Values in the adaptive window.
     std::uint64_t width() const { return static_cast<std::uint64_t>(window().width()); }
     // Sum of the window's values.
