@@ -10,7 +10,19 @@
 #include <cstddef>
 #include <type_traits>
 
+// GCC 12 flags the _mm512_undefined_* operands inside xsimd 8.1's out-of-line
+// AVX-512 math (exp, erf) as uninitialized (GCC bug 105593, a false positive).
+// The state in force where xsimd's templates are defined is what counts, so the
+// two warnings are off for xsimd's own headers only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 #include <xsimd/xsimd.hpp>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 namespace tessera::simd {
 

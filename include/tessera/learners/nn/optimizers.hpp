@@ -30,6 +30,15 @@
 
 #include <tessera/kernels/detail/simd.hpp>
 
+// GCC 12 reports the _mm512_undefined_* operands inside xsimd 8.1's AVX-512
+// sqrt as uninitialized where adam_step inlines it (GCC bug 105593, a false
+// positive); silenced for this file only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+
 namespace tessera::nn {
 
 enum class optimizer_kind : std::uint8_t { sgd, adam, adamw };
@@ -124,3 +133,7 @@ inline double clip_grad_norm(float* g, std::size_t n, double max_norm) noexcept 
 }
 
 }  // namespace tessera::nn
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
