@@ -67,19 +67,23 @@ public:
         for (; n > bulk_max; xs += bulk_max, n -= bulk_max) push_bulk(xs, bulk_max);
         if (n == 0) return;
         if (width_ == 0.0) shift_ = xs[0];
+        // Row 0 (sizes 1, variances 0): the held values, then xs, paired from the front.
+        const std::size_t c = count_[0], all = c + n;
         {
-            // In registers (xs could alias the members, as far as the compiler knows).
+            // In registers (xs could alias the members, as far as the compiler knows);
+            // xs goes to row 0 in the same pass.
             const double k0 = shift_;
             double sq = sq_, ys = ys_, total = total_;
-            for (std::size_t i = 0; i < n; ++i) add_running(xs[i], k0, sq, ys, total);
+            double* __restrict row0 = sum_.data() + c;
+            for (std::size_t i = 0; i < n; ++i) {
+                row0[i] = xs[i];
+                add_running(xs[i], k0, sq, ys, total);
+            }
             sq_ = sq;
             ys_ = ys;
             total_ = total;
             width_ += static_cast<double>(n);
         }
-        // Row 0 (sizes 1, variances 0): the held values, then xs, paired from the front.
-        const std::size_t c = count_[0], all = c + n;
-        std::copy_n(xs, n, sum_.data() + c);
         if (all < cap_) {
             std::fill_n(var_.data() + c, n, 0.0);
             count_[0] = all;
