@@ -67,20 +67,7 @@ inline data_case make_data(std::size_t n, std::size_t F, std::uint64_t seed, int
     return c;
 }
 
-inline gd::split_settings settings_of(const tessera::gbdt::params& p) {
-    gd::split_settings st;
-    st.c.lambda_l1 = p.lambda_l1;
-    st.c.lambda_l2 = p.lambda_l2;
-    st.c.min_child_weight = p.min_child_weight;
-    st.c.min_data_in_leaf = p.min_data_in_leaf;
-    st.c.min_split_gain = p.min_split_gain;
-    st.max_cat_to_onehot = p.max_cat_to_onehot;
-    st.max_cat_threshold = p.max_cat_threshold;
-    st.cat_smooth = p.cat_smooth;
-    st.cat_l2 = p.cat_l2;
-    st.min_data_per_group = p.min_data_per_group;
-    return st;
-}
+using gd::settings_of;  // the trainer's own params -> split_settings mapping
 
 inline std::string bytes_of(const gd::hist_cell* h, std::size_t n) {
     return std::string(reinterpret_cast<const char*>(h), n * sizeof(gd::hist_cell));

@@ -145,6 +145,23 @@ struct grad_source {
     std::function<void(std::span<const double> score, std::span<double> g, std::span<double> h)> custom;
 };
 
+// The split finder's settings from the user's parameters (one mapping, shared by
+// the CPU trainer and the CUDA tests).
+inline split_settings settings_of(const params& p) {
+    split_settings st;
+    st.c.lambda_l1 = p.lambda_l1;
+    st.c.lambda_l2 = p.lambda_l2;
+    st.c.min_child_weight = p.min_child_weight;
+    st.c.min_data_in_leaf = p.min_data_in_leaf;
+    st.c.min_split_gain = p.min_split_gain;
+    st.max_cat_to_onehot = p.max_cat_to_onehot;
+    st.max_cat_threshold = p.max_cat_threshold;
+    st.cat_smooth = p.cat_smooth;
+    st.cat_l2 = p.cat_l2;
+    st.min_data_per_group = p.min_data_per_group;
+    return st;
+}
+
 // The CPU backend as a factory: make(dataset, split_settings) -> backend. A
 // device backend factory (<tessera/cuda/gbdt.cuh>) has the same call.
 struct cpu_backend_factory {
@@ -211,17 +228,7 @@ model train_with(const Tag& tag, const MakeBackend& make_backend, const dataset&
         throw config_error("gbdt fit: early_stopping_rounds > 0 needs an eval set (fit_options::eval)",
                            "early_stopping_rounds");
 
-    split_settings st;
-    st.c.lambda_l1 = p.lambda_l1;
-    st.c.lambda_l2 = p.lambda_l2;
-    st.c.min_child_weight = p.min_child_weight;
-    st.c.min_data_in_leaf = p.min_data_in_leaf;
-    st.c.min_split_gain = p.min_split_gain;
-    st.max_cat_to_onehot = p.max_cat_to_onehot;
-    st.max_cat_threshold = p.max_cat_threshold;
-    st.cat_smooth = p.cat_smooth;
-    st.cat_l2 = p.cat_l2;
-    st.min_data_per_group = p.min_data_per_group;
+    const split_settings st = settings_of(p);
     auto be = make_backend(d, st);
     grow_settings gs;
     gs.max_leaves = p.max_leaves;
