@@ -127,6 +127,28 @@ public:
         c.set_validity(validity, "column::boolean", [&](std::size_t r) { store[r] = false; });
         return c;
     }
+    // A column over storage the caller allocated and filled: `values` points at
+    // n elements of the dtype's element type (values<T>()'s T; int32 codes
+    // need a dictionary: use categorical) and keeps their owner alive (an
+    // aliasing shared_ptr may name any owner). Lets a producer write values
+    // straight into uninitialised storage (no std::vector zero-fill); null rows
+    // are set to the dtype's canonical value as by the factories above.
+    template <class T>
+        requires(!std::same_as<T, std::int32_t>)
+    static column from_buffer(std::string name, dtype t, std::shared_ptr<T> values, std::size_t n,
+                              const std::vector<bool>& validity = {}) {
+        if (!detail::frame_storage::stores<T>(t))
+            throw errors::type_mismatch("column::from_buffer", name,
+                                        detail::frame_storage::cpp_name<T>(), dtype_name(t));
+        T* data = values.get();
+        column c(std::move(name), t, n);
+        T null_value{};
+        if (t == dtype::float64 || t == dtype::float32) null_value = std::numeric_limits<T>::quiet_NaN();
+        if (t == dtype::timestamp) null_value = std::numeric_limits<T>::min();
+        c.set_validity(validity, "column::from_buffer", [&](std::size_t r) { data[r] = null_value; });
+        c.values_ = std::shared_ptr<const void>(std::move(values), data);
+        return c;
+    }
     // Codes index `dictionary`; code -1 is null (as is a false validity flag).
     static column categorical(std::string name, std::vector<std::int32_t> codes,
                               std::vector<std::string> dictionary,
