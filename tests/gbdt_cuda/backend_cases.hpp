@@ -308,7 +308,6 @@ void check_boosting_against_cpu(std::vector<std::size_t> sizes, std::vector<std:
     }
 }
 
-#if defined(TESSERA_GBDT_TRAIN_WITH_BACKEND)
 inline std::string model_bytes(const tessera::gbdt::model& m) {
     tessera::io::writer w;
     m.save(w);
@@ -379,6 +378,5 @@ inline void check_fit_against_cpu(std::vector<std::size_t> sizes, std::vector<st
         }
     }
 }
-#endif
 
 }  // namespace gbdt_cuda_test

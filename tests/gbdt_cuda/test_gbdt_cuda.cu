@@ -119,11 +119,9 @@ BOOST_AUTO_TEST_CASE(boosted_trees_equal_the_cpu_backend_bit_for_bit) {
     check_boosting_against_cpu({57, 20001}, {3, 28}, make_cuda);
 }
 
-#if defined(TESSERA_GBDT_TRAIN_WITH_BACKEND)
 BOOST_AUTO_TEST_CASE(fit_with_exec_cuda_gives_the_cpu_model_bytes) {
     check_fit_against_cpu({101, 20001}, {5, 28});
 }
-#endif
 
 int main(int argc, char* argv[]) {
     int n = 0;

@@ -266,7 +266,6 @@ BOOST_AUTO_TEST_SUITE_END()
 
 // ---- the public fit with exec::cuda, on the OMP back end --------------------------------
 
-#if defined(TESSERA_GBDT_TRAIN_WITH_BACKEND)
 namespace tessera::gbdt::detail {
 // In this g++ test exec::cuda trains with the device backend on Thrust's OMP
 // back end: the overload <tessera/cuda/gbdt.cuh> declares, with omp_backend in
@@ -281,9 +280,3 @@ inline model train_on_device(const exec::cuda_t&, const dataset& d, const fit_la
 BOOST_AUTO_TEST_CASE(fit_with_exec_cuda_gives_the_cpu_model_bytes) {
     check_fit_against_cpu({3, 101, 2500}, {5, 12});
 }
-#else
-BOOST_AUTO_TEST_CASE(fit_with_exec_cuda_gives_the_cpu_model_bytes) {
-    BOOST_TEST_MESSAGE("gbdt-core's trainer has no backend hook (TESSERA_GBDT_TRAIN_WITH_BACKEND): "
-                       "fit(exec::cuda) not built; the backend is tested above");
-}
-#endif

@@ -14,8 +14,7 @@
 // they, the splits and the model bytes equal the CPU backend's (docs/cuda.md).
 //
 // The fit overloads reach train_on_device below through gbdt-core's device hook
-// (estimators.hpp); without that hook (TESSERA_GBDT_TRAIN_WITH_BACKEND not
-// defined by trainer.hpp) only the backend itself is available here.
+// (estimators.hpp), which runs the trainer's train_with with this backend.
 #pragma once
 
 #if !defined(__CUDACC__)
@@ -53,7 +52,6 @@ inline void launch_node_hist(const cuda_backend& be, const node_hist_plan& plan,
 
 }  // namespace tessera::device_detail
 
-#if defined(TESSERA_GBDT_TRAIN_WITH_BACKEND)
 namespace tessera::gbdt::detail {
 
 // classifier/regressor::fit(exec::cuda, ...) land here (argument-dependent
@@ -68,4 +66,3 @@ inline model train_on_device(const exec::cuda_t& policy, const dataset& d, const
 }
 
 }  // namespace tessera::gbdt::detail
-#endif

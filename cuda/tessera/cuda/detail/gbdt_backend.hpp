@@ -255,7 +255,6 @@ struct gbdt_backend_factory {
     }
 };
 
-#if defined(TESSERA_GBDT_TRAIN_WITH_BACKEND)
 // gbdt-core's boosting loop with this backend growing the trees; the host
 // steps of a round (gradients, quantization, leaf values, scores, metrics) run
 // on the CPU with exec::par, whose results are bitwise those of every policy.
@@ -267,6 +266,5 @@ gbdt::model train_on(const Base& be, const gbdt::dataset& d, const gbdt::detail:
     return gbdt::detail::train_with(exec::select_backend(exec::par), gbdt_backend_factory<Base>{be}, d, lab,
                                     K, src, std::move(base), w, p, opt);
 }
-#endif
 
 }  // namespace tessera::device_detail
