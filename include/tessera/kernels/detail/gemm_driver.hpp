@@ -5,29 +5,36 @@
 //   1. op(B) (K x N) is packed into column panels of NR = 2 vectors, K x NR each,
 //      zero-padded past N; op(A) (M x K) into row panels of MR rows, K x MR each,
 //      zero-padded past M. The transposed variants differ only in the packing.
-//   2. C is cut into task tiles (TM x TN, sizes from M and N only). A task walks
-//      K in blocks of KC; for each block and each MR-row micro-panel of A (kept
-//      in L1), it streams the NR-column micro-panels of B (the KC x TN block
-//      stays in L2) through the MR x NR register-blocked micro-kernel.
+//   2. C is cut into blocks of whole panels: row blocks of at most MC rows
+//      (times column blocks only when there are fewer row blocks than
+//      threads). One parallel region packs op(B) into a shared buffer, then
+//      each block packs its own op(A) rows (into L2, just before it uses
+//      them) and walks K in blocks of KC; for each K block, each TN-wide
+//      column block and each MR-row micro-panel of A (kept in L1), it streams
+//      the NR-column micro-panels of B (the KC x TN block stays in L2) through
+//      the MR x NR register-blocked micro-kernel.
 //   3. The micro-kernel keeps MR x 2 vector accumulators, adds
 //      sum_k a[i,k] * b[k,j] in k order with one FMA per step, and writes the
 //      tile once per K block: c = alpha*acc + beta*c on the first block,
 //      c = alpha*acc + c on the others, and the epilogue act(c + bias[j]) on
-//      the last. Edge tiles run the same (non-inlined) micro-kernel on a padded
-//      copy of the C tile, so every element of C is computed by the same
-//      sequence of operations wherever it sits and whatever thread runs it:
-//      results are bitwise identical for any thread count.
+//      the last. Edge tiles run the same (non-inlined) micro-kernel with rows
+//      skipped and lanes masked (AVX-512) or on a padded copy of the C tile,
+//      so every element of C is computed by the same sequence of operations
+//      wherever it sits and whatever thread runs it: results are bitwise
+//      identical for any thread count and any blocking of M and N.
 //   4. M == 1 or N == 1 is a matrix-vector product: dot products along
 //      contiguous rows, or FMAs along contiguous columns, never a padded panel.
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
+#include <thread>
 #include <type_traits>
 
 #include <tessera/exec/parallel.hpp>
@@ -199,53 +206,62 @@ template <class Arch>
 
     // The tile leaves the registers in two passes over (L1-resident) memory:
     // alpha/beta with the branch hoisted, then the epilogue with the activation
-    // a constant. A partial tile (m < MR or n < NR) goes through a local copy,
-    // so its lanes see exactly the arithmetic of a full tile.
-    alignas(64) float tile[MR * NR];
-    const bool edge = m != MR || n != NR;
+    // a constant. Lanes and rows never mix, so a partial tile (m < MR or
+    // n < NR) sees exactly the arithmetic of a full one: on AVX-512 its rows
+    // past m are skipped and its columns past n masked off; elsewhere it goes
+    // through a zero-padded local copy.
     const int mode = combine_mode(st);
-    float* dst = c;
-    std::size_t ld = ldc;
-    if (edge) {
-        if (mode != 0)
-            for (std::size_t i = 0; i < MR; ++i)
-                for (std::size_t j = 0; j < NR; ++j)
-                    tile[i * NR + j] = i < m && j < n ? c[i * ldc + j] : 0.0f;
-        dst = tile;
-        ld = NR;
-    }
     const batch al(st.alpha), be(st.beta);
-    auto combine_all = [&](auto mode_c) {
-        constexpr int Mode = decltype(mode_c)::value;
+    auto store_tile = [&](float* dst, std::size_t ld, std::size_t rows, auto load, auto store) {
+        auto combine_all = [&](auto mode_c) {
+            constexpr int Mode = decltype(mode_c)::value;
 #pragma GCC unroll 16
-        for (std::size_t i = 0; i < MR; ++i) {
-            float* d = dst + i * ld;
-            const batch c0 = Mode == 0 ? batch(0.0f) : batch::load_unaligned(d);
-            const batch c1 = Mode == 0 ? batch(0.0f) : batch::load_unaligned(d + W);
-            combine<Mode>(acc0[i], c0, al, be).store_unaligned(d);
-            combine<Mode>(acc1[i], c1, al, be).store_unaligned(d + W);
+            for (std::size_t i = 0; i < MR; ++i) {
+                if (i == rows) break;
+                float* d = dst + i * ld;
+                const batch c0 = Mode == 0 ? batch(0.0f) : load(d, 0);
+                const batch c1 = Mode == 0 ? batch(0.0f) : load(d + W, 1);
+                store(d, 0, combine<Mode>(acc0[i], c0, al, be));
+                store(d + W, 1, combine<Mode>(acc1[i], c1, al, be));
+            }
+        };
+        switch (mode) {
+            case 0: combine_all(std::integral_constant<int, 0>{}); break;
+            case 1: combine_all(std::integral_constant<int, 1>{}); break;
+            default: combine_all(std::integral_constant<int, 2>{}); break;
+        }
+        if (st.last && st.ep != epilogue::none) {
+            const batch bias0 = batch::load_unaligned(st.bias);
+            const batch bias1 = batch::load_unaligned(st.bias + W);
+            with_epilogue(st.ep, [&](auto e) {
+                for (std::size_t i = 0; i < rows; ++i) {
+                    float* d = dst + i * ld;
+                    store(d, 0, activate(e.value, load(d, 0) + bias0, st.slope));
+                    store(d + W, 1, activate(e.value, load(d + W, 1) + bias1, st.slope));
+                }
+            });
         }
     };
-    switch (mode) {
-        case 0: combine_all(std::integral_constant<int, 0>{}); break;
-        case 1: combine_all(std::integral_constant<int, 1>{}); break;
-        default: combine_all(std::integral_constant<int, 2>{}); break;
+#if defined(__AVX512F__)
+    if constexpr (W == 16 && std::is_base_of_v<xsimd::avx512f, Arch>) {
+        auto lanes = [](std::size_t k) { return static_cast<__mmask16>(k >= 16 ? 0xFFFFu : (1u << k) - 1u); };
+        const __mmask16 mk[2] = {lanes(n), lanes(n > W ? n - W : 0)};
+        store_tile(
+            c, ldc, m, [&](const float* d, int h) { return batch(_mm512_maskz_loadu_ps(mk[h], d)); },
+            [&](float* d, int h, const batch& v) { _mm512_mask_storeu_ps(d, mk[h], v); });
+        return;
     }
-    if (st.last && st.ep != epilogue::none) {
-        const batch bias0 = batch::load_unaligned(st.bias);
-        const batch bias1 = batch::load_unaligned(st.bias + W);
-        const std::size_t rows = edge ? MR : m;
-        with_epilogue(st.ep, [&](auto e) {
-            for (std::size_t i = 0; i < rows; ++i) {
-                float* d = dst + i * ld;
-                activate(e.value, batch::load_unaligned(d) + bias0, st.slope).store_unaligned(d);
-                activate(e.value, batch::load_unaligned(d + W) + bias1, st.slope).store_unaligned(d + W);
-            }
-        });
-    }
-    if (edge)
-        for (std::size_t i = 0; i < m; ++i)
-            for (std::size_t j = 0; j < n; ++j) c[i * ldc + j] = tile[i * NR + j];
+#endif
+    auto load = [](const float* d, int) { return batch::load_unaligned(d); };
+    auto store = [](float* d, int, const batch& v) { v.store_unaligned(d); };
+    if (m == MR && n == NR) return store_tile(c, ldc, MR, load, store);
+    alignas(64) float tile[MR * NR];
+    if (mode != 0)
+        for (std::size_t i = 0; i < MR; ++i)
+            for (std::size_t j = 0; j < NR; ++j) tile[i * NR + j] = i < m && j < n ? c[i * ldc + j] : 0.0f;
+    store_tile(tile, NR, MR, load, store);
+    for (std::size_t i = 0; i < m; ++i)
+        for (std::size_t j = 0; j < n; ++j) c[i * ldc + j] = tile[i * NR + j];
 }
 
 // ---- the driver ----------------------------------------------------------------
@@ -276,27 +292,33 @@ void run_tasks(const Tag& tag, std::size_t n, F&& f) {
     }
 }
 
-// One task: C[r0:r1, c0:c1] (r0 a multiple of MR, c0 of NR) over all of K.
+// C[r0:r1, c0:c1] (r0 a multiple of MR, c0 of NR) over all of K, from the
+// packed panels of op(A) rows [r0, r1) at Ap (panel i at Ap + i K MR) and all
+// of op(B) at Bp. Per TN-wide column block and K block, each MR-row micro-panel
+// of A (L1) streams the block's NR-column micro-panels of B (L2).
 template <class Arch>
-void compute_tile(const problem& pr, const float* Ap, const float* Bp, const float* bias_pad,
-                  std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1) {
+void compute_block(const problem& pr, const float* Ap, const float* Bp, const float* bias_pad,
+                   std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1) {
     using blk = blocking<Arch>;
     constexpr std::size_t MR = blk::MR;
     constexpr std::size_t NR = blk::NR;
     const std::size_t K = pr.K;
     const std::size_t nkb = div_up(K, blk::KC);
     const std::size_t kcb = div_up(K, nkb);  // equal K blocks, from K alone
-    for (std::size_t pc = 0; pc < K; pc += kcb) {
-        const std::size_t kc = std::min(kcb, K - pc);
-        tile_store st{pr.alpha, pr.beta, pc == 0, pc + kc == K, pr.ep, pr.slope, nullptr};
-        for (std::size_t ir = r0; ir < r1; ir += MR) {
-            const float* a = Ap + (ir / MR) * K * MR + pc * MR;
-            const std::size_t m = std::min(MR, pr.M - ir);
-            for (std::size_t jr = c0; jr < c1; jr += NR) {
-                const float* b = Bp + (jr / NR) * K * NR + pc * NR;
-                const std::size_t n = std::min(NR, pr.N - jr);
-                st.bias = bias_pad ? bias_pad + jr : nullptr;
-                micro_kernel<Arch>(kc, a, b, pr.C + ir * pr.ldc + jr, pr.ldc, m, n, st);
+    for (std::size_t cb = c0; cb < c1; cb += blk::NC) {
+        const std::size_t ce = std::min(c1, cb + blk::NC);
+        for (std::size_t pc = 0; pc < K; pc += kcb) {
+            const std::size_t kc = std::min(kcb, K - pc);
+            tile_store st{pr.alpha, pr.beta, pc == 0, pc + kc == K, pr.ep, pr.slope, nullptr};
+            for (std::size_t ir = r0; ir < r1; ir += MR) {
+                const float* a = Ap + ((ir - r0) / MR) * K * MR + pc * MR;
+                const std::size_t m = std::min(MR, pr.M - ir);
+                for (std::size_t jr = cb; jr < ce; jr += NR) {
+                    const float* b = Bp + (jr / NR) * K * NR + pc * NR;
+                    const std::size_t n = std::min(NR, pr.N - jr);
+                    st.bias = bias_pad ? bias_pad + jr : nullptr;
+                    micro_kernel<Arch>(kc, a, b, pr.C + ir * pr.ldc + jr, pr.ldc, m, n, st);
+                }
             }
         }
     }
@@ -336,11 +358,11 @@ void gemv_range(const gemv_problem& g, std::size_t i0, std::size_t i1) {
     using batch = xsimd::batch<float, Arch>;
     constexpr std::size_t W = batch::size;
     if (g.dot) {
-        // Four rows at a time share the loads of v; each row's sum runs in the
+        // Eight rows at a time share the loads of v; each row's sum runs in the
         // same order (two vector accumulators, then the scalar tail) whichever
         // group it falls in.
         const std::size_t kv = g.K / (2 * W) * (2 * W);
-        constexpr std::size_t R = 4;
+        constexpr std::size_t R = 8;
         auto finish_row = [&](std::size_t i, const float* x, const batch& s0, const batch& s1) {
             float acc = simd::reduce_add(s0 + s1);
             for (std::size_t k = kv; k < g.K; ++k) acc = std::fma(x[k], g.v[k], acc);
@@ -357,7 +379,7 @@ void gemv_range(const gemv_problem& g, std::size_t i0, std::size_t i1) {
             }
             for (std::size_t k = 0; k < kv; k += 2 * W) {
                 const batch v0 = batch::load_unaligned(g.v + k), v1 = batch::load_unaligned(g.v + k + W);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
                 for (std::size_t r = 0; r < R; ++r) {
                     s0[r] = xsimd::fma(batch::load_unaligned(x[r] + k), v0, s0[r]);
                     s1[r] = xsimd::fma(batch::load_unaligned(x[r] + k + W), v1, s1[r]);
@@ -451,8 +473,15 @@ void sgemm_fast(const Tag& tag, const problem& pr) {
         return;
     }
 
+    // One parallel region: tasks [0, nbt) pack groups of op(B)'s panels into a
+    // shared buffer; each later task packs the op(A) panels of its row block
+    // into its thread's own buffer (they stay in L2 for its products), waits
+    // until op(B) is packed, then computes its block of C. The pool hands out
+    // task indices in increasing order (and the inline paths run them in
+    // order), so every packing task has been claimed by a running thread
+    // before any task waits for it: the wait cannot deadlock. Which thread
+    // runs which block never changes a result (K blocks depend on K alone).
     const std::size_t pa = div_up(M, MR), pb = div_up(N, NR);
-    float* Ap = scratch(0, pa * K * MR);
     float* Bp = scratch(1, pb * K * NR + round_up(N, NR));
     float* bias_pad = nullptr;
     if (pr.ep != epilogue::none) {
@@ -460,34 +489,43 @@ void sgemm_fast(const Tag& tag, const problem& pr) {
         std::memcpy(bias_pad, pr.bias, N * sizeof(float));
         for (std::size_t j = N; j < pb * NR; ++j) bias_pad[j] = 0.0f;
     }
+    // op(B) in groups of about 64 KiB of output; a small op(B) in one task.
+    const std::size_t gb = K * (M + N) <= serial_pack ? pb : std::max<std::size_t>(1, (std::size_t{1} << 14) / (K * NR));
+    const std::size_t nbt = div_up(pb, gb);
 
-    // Packing: panels in groups of about 64 KiB of output.
-    const std::size_t ga = std::max<std::size_t>(1, (std::size_t{1} << 14) / (K * MR));
-    const std::size_t gb = std::max<std::size_t>(1, (std::size_t{1} << 14) / (K * NR));
-    const std::size_t na = div_up(pa, ga), nb = div_up(pb, gb);
-    auto pack = [&](std::size_t t) {
-        if (t < na) {
-            pack_a<Arch, MR>(pr.ta, M, K, pr.A, pr.lda, t * ga, std::min(pa, (t + 1) * ga), Ap);
-        } else {
-            t -= na;
+    // Blocks of C: R row blocks of whole MR-panels (at most MC rows, as equal
+    // as the panels allow; with T threads at least 2T and a multiple of T)
+    // times S column blocks of whole NR-panels. A row block's op(A) panels are
+    // packed once per column block, so columns are split only when there are
+    // fewer row blocks than threads.
+    unsigned threads = 1;
+    if constexpr (requires { tag.threads; })
+        threads = tag.threads == 0 ? exec::thread_pool::hardware_threads() : tag.threads;
+    constexpr std::size_t mc_panels = blk::MC / MR;
+    std::size_t R = div_up(pa, mc_panels);
+    if (threads > 1) R = std::min(pa, round_up(std::max<std::size_t>(R, 2 * threads), threads));
+    const std::size_t S = R >= threads ? 1 : std::min(pb, div_up(threads, R));
+    std::atomic<std::size_t> packed{0};
+    auto task = [&](std::size_t t) {
+        if (t < nbt) {
             pack_b<Arch, NR>(pr.tb, K, N, pr.B, pr.ldb, t * gb, std::min(pb, (t + 1) * gb), Bp);
+            packed.fetch_add(1, std::memory_order_release);
+            return;
         }
+        t -= nbt;
+        const std::size_t r = t / S, s = t % S;
+        const std::size_t p0 = r * pa / R, p1 = (r + 1) * pa / R;  // A panels
+        const std::size_t q0 = s * pb / S, q1 = (s + 1) * pb / S;  // B panels
+        float* Ap = scratch(0, (p1 - p0) * K * MR);
+        pack_a<Arch, MR>(pr.ta, M, K, pr.A, pr.lda, p0, p1, Ap);
+        for (unsigned spins = 0; packed.load(std::memory_order_acquire) != nbt; ++spins) {
+            if (spins < 4096) exec::detail::cpu_relax();
+            else std::this_thread::yield();
+        }
+        compute_block<Arch>(pr, Ap, Bp, bias_pad, p0 * MR, std::min(M, p1 * MR), q0 * NR,
+                            std::min(N, q1 * NR));
     };
-    if (K * (M + N) <= serial_pack) {
-        for (std::size_t t = 0; t < na + nb; ++t) pack(t);
-    } else {
-        run_tasks(tag, na + nb, pack);
-    }
-
-    // Task tiles: TN columns (at most NC), TM rows (about an eighth of M, at most MC).
-    const std::size_t TN = std::min(blk::NC, pb * NR);
-    const std::size_t TM = std::clamp(round_up(div_up(M, 8), MR), MR, blk::MC);
-    const std::size_t tm = div_up(M, TM), tn = div_up(N, TN);
-    run_tasks(tag, tm * tn, [&](std::size_t t) {
-        const std::size_t bi = t / tn, bj = t % tn;
-        compute_tile<Arch>(pr, Ap, Bp, bias_pad, bi * TM, std::min(M, (bi + 1) * TM), bj * TN,
-                           std::min(N, (bj + 1) * TN));
-    });
+    run_tasks(tag, nbt + R * S, task);
 }
 
 }  // namespace tessera::kernels::detail::gemm

@@ -123,14 +123,14 @@ void pack_b(transpose tb, std::size_t K, std::size_t N, const float* B, std::siz
 }
 
 // Row panels [p0, p1) of op(A): panel p holds rows [p*MR, p*MR + MR) as K
-// columns of MR floats, zero past M.
+// columns of MR floats, zero past M, at Ap + (p - p0) K MR.
 template <class Arch, std::size_t MR>
 void pack_a(transpose ta, std::size_t M, std::size_t K, const float* A, std::size_t lda,
             std::size_t p0, std::size_t p1, float* Ap) {
     for (std::size_t p = p0; p < p1; ++p) {
         const std::size_t i0 = p * MR;
         const std::size_t mi = std::min(MR, M - i0);
-        float* dst = Ap + p * K * MR;
+        float* dst = Ap + (p - p0) * K * MR;
         if (ta == transpose::yes) {
             copy_panel<MR>(K, A + i0, lda, mi, dst);
             continue;
