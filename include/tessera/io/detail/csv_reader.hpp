@@ -43,6 +43,7 @@
 #include <tessera/core/frame.hpp>
 #include <tessera/exec/thread_pool.hpp>
 #include <tessera/io/csv_options.hpp>
+#include <tessera/io/detail/csv_buffer.hpp>
 #include <tessera/io/detail/csv_index.hpp>
 #include <tessera/io/detail/csv_tokenizer.hpp>
 #include <tessera/io/detail/csv_values.hpp>
@@ -105,9 +106,9 @@ struct column_buffer {
     T* values() const noexcept {
         return static_cast<T*>(out);
     }
-    std::vector<double> f64;
-    std::vector<float> f32;
-    std::vector<std::int64_t> i64;  // int64 and timestamp
+    value_array<double> f64;  // uninitialised storage: every kept row is written
+    value_array<float> f32;
+    value_array<std::int64_t> i64;  // int64 and timestamp
     std::vector<std::uint8_t> u8;   // bool
     std::vector<std::int32_t> codes;
     std::vector<std::uint8_t> valid;  // empty until the first null, then 1 = valid
@@ -130,6 +131,13 @@ decltype(auto) with_values(column_buffer& c, dtype t, F&& f) {
         case dtype::categorical: return f(c.codes);
     }
     return f(c.f64);
+}
+
+// Populates rows [at, at + n) of a final column's storage (value_array::prefault).
+inline void prefault(column_buffer& c, dtype t, std::size_t at, std::size_t n) {
+    if (t == dtype::float64) c.f64.prefault(at, at + n);
+    else if (t == dtype::float32) c.f32.prefault(at, at + n);
+    else if (t == dtype::int64 || t == dtype::timestamp) c.i64.prefault(at, at + n);
 }
 
 // Where a chunk's rows go in the final columns (exec::par): rows [offset,
@@ -609,14 +617,14 @@ inline void infer_types(reader_context& cx, const char* p, const char* end) {
 // final vector `placed` (taken over), at their offsets: each is moved down to
 // where its rows belong (only bad or blank records leave gaps), and the other
 // chunks' rows are copied in. Chunk buffers are freed as they are used.
-template <class T>
-std::vector<T> gather(std::vector<chunk_result>& chunks, std::size_t j,
-                      std::vector<T> column_buffer::*member, std::vector<T>* placed,
-                      std::size_t rows) {
+template <class V>
+V gather(std::vector<chunk_result>& chunks, std::size_t j, V column_buffer::*member, V* placed,
+         std::size_t rows) {
+    using T = typename V::value_type;
     bool any_placed = false;
     for (const auto& c : chunks) any_placed = any_placed || c.offset != none;
     if (chunks.size() == 1 && !any_placed) return std::move(chunks[0].cols[j].*member);
-    std::vector<T> out;
+    V out;
     if (any_placed) {
         out = std::move(*placed);
         if (out.size() < rows) out.resize(rows);  // offsets stay valid
@@ -625,12 +633,12 @@ std::vector<T> gather(std::vector<chunk_result>& chunks, std::size_t j,
     }
     std::size_t at = 0;
     for (auto& c : chunks) {
-        std::vector<T>& own = c.cols[j].*member;
+        V& own = c.cols[j].*member;
         const T* from = c.offset != none ? out.data() + c.offset : own.data();
         if (c.rows > 0 && from != out.data() + at)
             std::memmove(out.data() + at, from, c.rows * sizeof(T));
         at += c.rows;
-        std::vector<T>().swap(own);
+        own = V();
     }
     out.resize(rows);
     return out;
@@ -653,11 +661,15 @@ inline column join_column(const column_spec& spec, std::vector<chunk_result>& ch
         }
     }
     const auto take = [&](auto member) { return gather(chunks, j, member, &(fin.*member), rows); };
+    // The gathered storage becomes the column's (no copy, never zero-filled).
+    const auto adopt = [&](auto member) {
+        return column::from_buffer(spec.name, spec.type, take(member).share(), rows, valid);
+    };
     switch (spec.type) {
-        case dtype::float64: return column::float64(spec.name, take(&column_buffer::f64), valid);
-        case dtype::float32: return column::float32(spec.name, take(&column_buffer::f32), valid);
-        case dtype::int64: return column::int64(spec.name, take(&column_buffer::i64), valid);
-        case dtype::timestamp: return column::timestamp(spec.name, take(&column_buffer::i64), valid);
+        case dtype::float64: return adopt(&column_buffer::f64);
+        case dtype::float32: return adopt(&column_buffer::f32);
+        case dtype::int64:
+        case dtype::timestamp: return adopt(&column_buffer::i64);
         case dtype::boolean: {
             std::vector<bool> v;
             v.reserve(rows);
@@ -855,6 +867,8 @@ frame read(std::string_view text_in, const csv_options& o, std::string_view sour
                 }
                 ends[i].store(offset + count, std::memory_order_release);
                 const placement place{&fin, offset, count};
+                if (offset + count <= cap)  // this chunk's rows, one call per column
+                    for (std::size_t j = 0; j < fin.size(); ++j) prefault(fin[j], cx.specs[j].type, offset, count);
                 try {
                     chunks[i] = chunk_parser(cx).parse(bounds[i], bounds[i + 1], end, release,
                                                        offset + count <= cap ? &place : nullptr);
