@@ -352,6 +352,8 @@ inline float gemv_finish(const gemv_problem& g, std::size_t i, float acc) {
     return finish(acc, g.beta == 0.0f ? 0.0f : *yi, b, st);
 }
 
+inline constexpr std::size_t gemv_strip_vectors = 8;
+
 // Outputs [i0, i1); each output's sum runs in the same order wherever it sits.
 template <class Arch>
 void gemv_range(const gemv_problem& g, std::size_t i0, std::size_t i1) {
@@ -398,19 +400,25 @@ void gemv_range(const gemv_problem& g, std::size_t i0, std::size_t i1) {
         }
         return;
     }
-    constexpr std::size_t S = 4 * W;  // outputs per strip
+    // Strips of 8 vectors: 8 independent FMA chains cover the FMA latency
+    // (4) times its 2 ports. Each output adds its K products in k order, in a
+    // vector lane or in the scalar loop of a partial strip alike.
+    constexpr std::size_t Q = gemv_strip_vectors;
+    constexpr std::size_t S = Q * W;  // outputs per strip
     alignas(64) float out[S];
     for (std::size_t s0 = i0; s0 < i1; s0 += S) {
         const std::size_t ns = std::min(S, i1 - s0);
         if (ns == S) {
-            batch a[4] = {batch(0.0f), batch(0.0f), batch(0.0f), batch(0.0f)};
+            batch a[Q];
+            for (std::size_t q = 0; q < Q; ++q) a[q] = batch(0.0f);
             for (std::size_t k = 0; k < g.K; ++k) {
                 const float* x = g.X + k * g.ldx + s0;
                 const batch vk(g.v[k]);
-                for (std::size_t q = 0; q < 4; ++q)
+#pragma GCC unroll 8
+                for (std::size_t q = 0; q < Q; ++q)
                     a[q] = xsimd::fma(batch::load_unaligned(x + q * W), vk, a[q]);
             }
-            for (std::size_t q = 0; q < 4; ++q) a[q].store_aligned(out + q * W);
+            for (std::size_t q = 0; q < Q; ++q) a[q].store_aligned(out + q * W);
         } else {
             for (std::size_t j = 0; j < ns; ++j) out[j] = 0.0f;
             for (std::size_t k = 0; k < g.K; ++k) {
@@ -425,7 +433,7 @@ void gemv_range(const gemv_problem& g, std::size_t i0, std::size_t i1) {
 template <class Arch, class Tag>
 void gemv(const Tag& tag, const gemv_problem& g) {
     // Chunks of outputs sized from L and K only; each output is one task's.
-    constexpr std::size_t unit = 4 * xsimd::batch<float, Arch>::size;
+    constexpr std::size_t unit = gemv_strip_vectors * xsimd::batch<float, Arch>::size;
     const std::size_t per = std::max<std::size_t>(unit, round_up(std::size_t{1} << 15, unit) / std::max<std::size_t>(g.K, 1) / unit * unit);
     const std::size_t n = div_up(g.L, per);
     run_tasks(tag, n, [&](std::size_t t) { gemv_range<Arch>(g, t * per, std::min(g.L, (t + 1) * per)); });
