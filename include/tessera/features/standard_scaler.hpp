@@ -17,7 +17,8 @@
 // but within ~1e-13 relative), and Chan-merge the chunks in chunk order, so par
 // is bitwise identical for any thread count and simd equals par at the
 // default grain. Transform writes outputs of 8 MiB or more with streaming
-// stores; the values are the same bits on every path.
+// stores and reads X 16 KiB ahead (kernels/detail/stream_store.hpp); the
+// values are the same bits on every path.
 #pragma once
 
 #include <algorithm>
@@ -32,9 +33,6 @@
 #include <utility>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <immintrin.h>
-#endif
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -49,6 +47,7 @@
 #include <tessera/features/detail/shifted_moments.hpp>
 #include <tessera/kernels/detail/chan_merge.hpp>
 #include <tessera/kernels/detail/simd.hpp>
+#include <tessera/kernels/detail/stream_store.hpp>
 
 namespace tessera::features {
 
@@ -83,39 +82,6 @@ struct unstandardize_op {  // inverse_transform
         return x * scale + mean;
     }
 };
-
-// Non-temporal store of a batch at an address aligned to its width: the
-// output of a large transform is not read back soon, so it bypasses the caches
-// (no read-for-ownership of the destination lines: a third less traffic).
-template <class T, class A>
-inline void store_stream(T* p, const xsimd::batch<T, A>& b) noexcept {
-    using R = typename xsimd::batch<T, A>::register_type;
-    const R r = b;
-#if defined(__AVX512F__)
-    if constexpr (sizeof(R) == 64) {
-        if constexpr (std::is_same_v<T, float>) _mm512_stream_ps(p, r); else _mm512_stream_pd(p, r);
-        return;
-    }
-#endif
-#if defined(__AVX__)
-    if constexpr (sizeof(R) == 32) {
-        if constexpr (std::is_same_v<T, float>) _mm256_stream_ps(p, r); else _mm256_stream_pd(p, r);
-        return;
-    }
-#endif
-#if defined(__SSE2__)
-    if constexpr (sizeof(R) == 16) {
-        if constexpr (std::is_same_v<T, float>) _mm_stream_ps(p, r); else _mm_stream_pd(p, r);
-        return;
-    }
-#endif
-    b.store_aligned(p);
-}
-inline void stream_fence() noexcept {
-#if defined(__SSE2__)
-    _mm_sfence();
-#endif
-}
 
 // A fresh output is not touched yet (resize does not initialise it): on Linux,
 // ask for transparent huge pages over its 2 MiB-aligned interior, so that the
@@ -171,11 +137,14 @@ struct rowwise_fn {
                 s[j] = scale[(c0 + j) % cols];
             }
             if (stream) {
-                for (; i + period <= n; i += period)
+                using kernels::detail::store_stream;
+                for (; i + period <= n; i += period) {
+                    kernels::detail::prefetch_range_ahead(x + i, period * sizeof(T));
                     for (std::size_t j = 0; j < period; j += W)
                         store_stream(y + i + j, op(B::load_unaligned(x + i + j), B::load_aligned(m + j),
                                                    B::load_aligned(s + j)));
-                stream_fence();
+                }
+                kernels::detail::stream_fence();
             } else {
                 for (; i + period <= n; i += period)
                     for (std::size_t j = 0; j < period; j += W)

@@ -19,7 +19,10 @@
 // per element); if its sums come out non-finite it is summed again with a
 // mask and per-position counts, so NaN (skipped) and infinity (propagated, as
 // in exec::seq) are handled exactly like the reference at a cost paid only by
-// blocks that hold them.
+// blocks that hold them. The loop asks for the data 16 KiB ahead
+// (kernels/detail/stream_store.hpp's prefetch_ahead): with the hardware
+// prefetcher alone the read ran at ~60% of the read-only bandwidth, because
+// the arithmetic keeps too few cache misses in flight.
 #pragma once
 
 #include <algorithm>
@@ -30,6 +33,12 @@
 #include <numeric>
 #include <type_traits>
 #include <vector>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+#include <tessera/kernels/detail/stream_store.hpp>
 
 namespace tessera::features::detail {
 
@@ -49,9 +58,17 @@ inline void load_wide(const T* p, wide_d& out) noexcept {
     if constexpr (std::is_same_v<T, double>) {
         std::memcpy(&out, p, sizeof out);
     } else {
+#if defined(__AVX512F__)
+        // One vcvtps2pd zmm, m256 (GCC lowers the generic conversion to two
+        // halves plus an extract and an insert: a third more shuffle-port work).
+        // The all-ones maskz form compiles to the same instruction without
+        // _mm512_cvtps_pd's undefined operand (GCC 12's false -Wmaybe-uninitialized).
+        out = reinterpret_cast<wide_d>(_mm512_maskz_cvtps_pd(__mmask8(0xFF), _mm256_loadu_ps(p)));
+#else
         wide_f f;
         std::memcpy(&f, p, sizeof f);
         out = __builtin_convertvector(f, wide_d);
+#endif
     }
 }
 
@@ -70,6 +87,7 @@ bool group_sums(const T* x, std::size_t periods, std::size_t P, const double* sh
     }
     for (std::size_t p = 0; p < periods; ++p) {
         const T* row = x + p * P;
+        kernels::detail::prefetch_range_ahead(row, K * L * sizeof(T));
         for (std::size_t k = 0; k < K; ++k) {
             wide_d v;
             load_wide(row + k * L, v);
