@@ -27,6 +27,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstddef>
@@ -354,49 +355,68 @@ inline float gemv_finish(const gemv_problem& g, std::size_t i, float acc) {
 
 inline constexpr std::size_t gemv_strip_vectors = 8;
 
+// The lane sums of the W vectors s[0 .. W) into out; row r's sum lands in
+// out[lane[r]] (the returned table). On AVX-512 a transposed reduction (30
+// shuffles and 15 adds for 16 rows) in place of 16 horizontal sums.
+template <class Arch>
+const std::size_t* reduce_rows(const xsimd::batch<float, Arch>* s, float* out) {
+    constexpr std::size_t W = xsimd::batch<float, Arch>::size;
+#if defined(__AVX512F__)
+    if constexpr (W == 16 && std::is_base_of_v<xsimd::avx512f, Arch>) {
+        // Halve 256-bit, 128-bit, 64-bit and 32-bit parts in turn, pairing rows
+        // (r, r+8), (r, r+4), (r, r+2), (r, r+1): rows end in the lane order below.
+        static constexpr std::size_t lane[16] = {0, 2, 1, 3, 8, 10, 9, 11, 4, 6, 5, 7, 12, 14, 13, 15};
+        __m512 u[8], w[4], x[2];
+        for (int r = 0; r < 8; ++r)
+            u[r] = _mm512_add_ps(_mm512_shuffle_f32x4(s[r], s[r + 8], 0x44), _mm512_shuffle_f32x4(s[r], s[r + 8], 0xEE));
+        for (int r = 0; r < 4; ++r)
+            w[r] = _mm512_add_ps(_mm512_shuffle_f32x4(u[r], u[r + 4], 0x88), _mm512_shuffle_f32x4(u[r], u[r + 4], 0xDD));
+        for (int r = 0; r < 2; ++r)
+            x[r] = _mm512_add_ps(_mm512_shuffle_ps(w[r], w[r + 2], 0x44), _mm512_shuffle_ps(w[r], w[r + 2], 0xEE));
+        _mm512_storeu_ps(out, _mm512_add_ps(_mm512_shuffle_ps(x[0], x[1], 0x88), _mm512_shuffle_ps(x[0], x[1], 0xDD)));
+        return lane;
+    }
+#endif
+    static constexpr auto identity = [] {
+        std::array<std::size_t, W> t{};
+        for (std::size_t r = 0; r < W; ++r) t[r] = r;
+        return t;
+    }();
+    for (std::size_t r = 0; r < W; ++r) out[r] = simd::reduce_add(s[r]);
+    return identity.data();
+}
+
 // Outputs [i0, i1); each output's sum runs in the same order wherever it sits.
 template <class Arch>
 void gemv_range(const gemv_problem& g, std::size_t i0, std::size_t i1) {
     using batch = xsimd::batch<float, Arch>;
     constexpr std::size_t W = batch::size;
     if (g.dot) {
-        // Eight rows at a time share the loads of v; each row's sum runs in the
-        // same order (two vector accumulators, then the scalar tail) whichever
-        // group it falls in.
-        const std::size_t kv = g.K / (2 * W) * (2 * W);
-        constexpr std::size_t R = 8;
-        auto finish_row = [&](std::size_t i, const float* x, const batch& s0, const batch& s1) {
-            float acc = simd::reduce_add(s0 + s1);
-            for (std::size_t k = kv; k < g.K; ++k) acc = std::fma(x[k], g.v[k], acc);
-            *(g.y + i * g.incy) = gemv_finish(g, i, acc);
-        };
-        std::size_t i = i0;
-        for (; i + R <= i1; i += R) {
-            const float* x[R];
-            batch s0[R], s1[R];
-            for (std::size_t r = 0; r < R; ++r) {
-                x[r] = g.X + (i + r) * g.ldx;
-                s0[r] = batch(0.0f);
-                s1[r] = batch(0.0f);
+        // W rows at a time, one accumulator each: W independent FMA chains
+        // share the loads of v, and one transposed reduction sums all W across. A row's lane in its group is fixed by its index
+        // (groups start at i0, a multiple of the chunk size), so its sum runs in
+        // the same order whichever task computes it; rows past i1 in a last,
+        // partial group repeat row i1 - 1 and are dropped.
+        const std::size_t kv = g.K / W * W;
+        alignas(64) float sums[W];
+        for (std::size_t i = i0; i < i1; i += W) {
+            const float* x[W];
+            batch s[W];
+            for (std::size_t r = 0; r < W; ++r) {
+                x[r] = g.X + std::min(i + r, i1 - 1) * g.ldx;
+                s[r] = batch(0.0f);
             }
-            for (std::size_t k = 0; k < kv; k += 2 * W) {
-                const batch v0 = batch::load_unaligned(g.v + k), v1 = batch::load_unaligned(g.v + k + W);
-#pragma GCC unroll 8
-                for (std::size_t r = 0; r < R; ++r) {
-                    s0[r] = xsimd::fma(batch::load_unaligned(x[r] + k), v0, s0[r]);
-                    s1[r] = xsimd::fma(batch::load_unaligned(x[r] + k + W), v1, s1[r]);
-                }
+            for (std::size_t k = 0; k < kv; k += W) {
+                const batch v = batch::load_unaligned(g.v + k);
+#pragma GCC unroll 16
+                for (std::size_t r = 0; r < W; ++r) s[r] = xsimd::fma(batch::load_unaligned(x[r] + k), v, s[r]);
             }
-            for (std::size_t r = 0; r < R; ++r) finish_row(i + r, x[r], s0[r], s1[r]);
-        }
-        for (; i < i1; ++i) {
-            const float* x = g.X + i * g.ldx;
-            batch s0(0.0f), s1(0.0f);
-            for (std::size_t k = 0; k < kv; k += 2 * W) {
-                s0 = xsimd::fma(batch::load_unaligned(x + k), batch::load_unaligned(g.v + k), s0);
-                s1 = xsimd::fma(batch::load_unaligned(x + k + W), batch::load_unaligned(g.v + k + W), s1);
+            const std::size_t* lane = reduce_rows<Arch>(s, sums);
+            for (std::size_t r = 0; r < std::min(W, i1 - i); ++r) {
+                float acc = sums[lane[r]];
+                for (std::size_t k = kv; k < g.K; ++k) acc = std::fma(x[r][k], g.v[k], acc);
+                *(g.y + (i + r) * g.incy) = gemv_finish(g, i + r, acc);
             }
-            finish_row(i, x, s0, s1);
         }
         return;
     }
