@@ -209,8 +209,23 @@ BOOST_AUTO_TEST_CASE(histogram_seq_fast_par_against_brute_force_and_subtraction_
         std::vector<gd::hist_cell> left(B), right(B);
         be.build_histogram(0, nl, left.data());
         be.build_histogram(nl, static_cast<std::uint32_t>(rows.size()), right.data());
+        std::vector<gd::hist_cell> parent = par, small(B);
         be.subtract(par.data(), left.data());
         BOOST_TEST(same_cells(par.data(), right.data(), B));
+        // the fused form (the grower's): left built, parent - left in the parent's buffer
+        be.build_and_subtract(0, nl, small.data(), parent.data());
+        BOOST_TEST(same_cells(small.data(), left.data(), B));
+        BOOST_TEST(same_cells(parent.data(), right.data(), B));
+        // the split search over feature ranges (one per thread) = one scan over all features
+        gd::node_sums tot;
+        for (std::size_t b = off[0]; b < off[1]; ++b) tot = {tot.g + right[b].g, tot.h + right[b].h, tot.c + right[b].c};
+        const auto one = gd::find_best_split(right.data(), d.mappers(), off.data(), nullptr, tot, be.scale(), gd::split_settings{});
+        const auto mine = be.find_split(right.data(), tot, nullptr);
+        BOOST_TEST(one.valid());
+        BOOST_TEST(mine.feature == one.feature);
+        BOOST_TEST(mine.threshold_bin == one.threshold_bin);
+        BOOST_TEST(mine.default_left == one.default_left);
+        BOOST_TEST(mine.gain == one.gain);
         for (std::uint32_t j = 0; j < rows.size(); ++j) {
             const std::uint32_t i = be.rows()[j];
             BOOST_TEST_REQUIRE(s.bin_left(d.bin(i, 2), d.mapper(2).nan_bin()) == (j < nl));

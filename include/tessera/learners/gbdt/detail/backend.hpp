@@ -16,6 +16,9 @@
 //       out = histogram of rows()[begin, end) (out is overwritten).
 //   void subtract(hist_cell* parent_in_larger_out, const hist_cell* smaller);
 //       exact integer parent - smaller, in place.
+//   optional: void build_and_subtract(begin, end, hist_cell* out, hist_cell* parent);
+//       build_histogram then subtract(parent, out) in one step (the grower
+//       uses it when the backend has it).
 //   split_info find_split(const hist_cell* h, const node_sums& total,
 //                         const std::uint8_t* feature_mask) const;
 //       best split (split_finder.hpp rules, settings given at construction).
@@ -24,10 +27,14 @@
 //       returns the number of left rows.
 //
 // The CPU backend: row-wise histograms from the row-major bins, one partial
-// histogram per thread over contiguous row blocks, added afterwards (integer
-// sums: identical for any thread count); partition reads the split feature
-// from the column-major bins through a 256-entry go-left table, in fixed
-// 16 Ki-row chunks written to scratch and copied back in chunk order.
+// histogram per thread over contiguous row blocks, then each thread adds the
+// partials and subtracts from the parent on its own range of cells (integer
+// sums: identical for any thread count); the split search gives each thread a
+// range of features and keeps the first best in feature order; partition
+// reads the split feature from the column-major bins through a 256-entry
+// go-left table, in 8 Ki-row chunks that write their lefts and rights to
+// scratch, then copy them to their final places (a stable partition: the same
+// rows for any chunking).
 #pragma once
 
 #include <algorithm>
@@ -72,6 +79,16 @@ public:
         scratch_.resize(d.rows());
         partial_.resize(threads_ - 1);
         for (auto& p : partial_) p = hist_buffer(offset_[F]);
+        // feature ranges of the parallel split search: one per thread (at most
+        // max_split_ranges), cut at about equal bin counts, none empty
+        const std::size_t R = std::min<std::size_t>({threads_, max_split_ranges, F});
+        feature_split_.assign(1, 0);
+        for (std::size_t r = 1; r < R; ++r) {
+            std::size_t f = feature_split_.back() + 1;
+            while (f < F - (R - r) && offset_[f] * R < offset_[F] * r) ++f;
+            feature_split_.push_back(f);
+        }
+        feature_split_.push_back(F);
     }
 
     std::size_t total_bins() const noexcept { return offset_.back(); }
@@ -87,42 +104,83 @@ public:
     }
 
     void build_histogram(std::uint32_t begin, std::uint32_t end, hist_cell* out) {
+        build_and_subtract(begin, end, out, nullptr);
+    }
+
+    // out = histogram of rows()[begin, end); then, when parent != nullptr,
+    // parent -= out (the larger sibling by subtraction). With threads, each
+    // thread accumulates a contiguous block of rows into its own buffer, then
+    // each thread owns a range of cells, where it adds the partials into out
+    // and subtracts out from the parent (no serial pass over the histogram).
+    void build_and_subtract(std::uint32_t begin, std::uint32_t end, hist_cell* out, hist_cell* parent) {
         const std::size_t F = data_->features();
         const std::uint8_t* bins = data_->row_bins();
         const std::size_t n = end - begin;
+        const std::size_t C = total_bins();
         // the root of an unsampled tree is rows 0..n-1 in order: no index gather
         const std::uint32_t* rows = (begin == 0 && n == data_->rows() && n_root_ == n) ? nullptr : rows_.data() + begin;
         if (reference_) {
-            zero_histogram(out, total_bins());
+            zero_histogram(out, C);
             if (!rows) {
                 for (std::size_t i = 0; i < n; ++i) scratch_[i] = static_cast<std::uint32_t>(i);
                 build_histogram_seq(bins, F, offset_.data(), q_, scratch_.data(), n, out);
             } else {
                 build_histogram_seq(bins, F, offset_.data(), q_, rows, n, out);
             }
+            if (parent) subtract_histogram(parent, out, C);
             return;
         }
         const std::size_t per = 4096;  // rows per thread below which fewer threads are faster
         const std::size_t T = std::min<std::size_t>(threads_, std::max<std::size_t>(1, n / per));
         if (T <= 1) {
             build_histogram_block(bins, F, offset_.data(), q_, rows, n, out);
+            if (parent) subtract(parent, out);
             return;
         }
-        exec::thread_pool::instance().run(static_cast<unsigned>(T), T, [&](std::size_t t) {
+        auto& pool = exec::thread_pool::instance();
+        pool.run(static_cast<unsigned>(T), T, [&](std::size_t t) {
             const std::size_t b = n * t / T, e = n * (t + 1) / T;
             hist_cell* dst = t == 0 ? out : partial_[t - 1].data();
             if (rows) build_histogram_block(bins + 0, F, offset_.data(), q_, rows + b, e - b, dst);
             else build_histogram_block(bins + b * F, F, offset_.data(), q_ + b, nullptr, e - b, dst);
         });
-        for (std::size_t t = 1; t < T; ++t) add_histogram(out, partial_[t - 1].data(), total_bins());
+        pool.run(static_cast<unsigned>(T), T, [&](std::size_t t) {
+            const std::size_t c0 = C * t / T, c1 = C * (t + 1) / T;
+            for (std::size_t u = 1; u < T; ++u) add_histogram(out + c0, partial_[u - 1].data() + c0, c1 - c0);
+            if (parent) subtract_histogram(parent + c0, out + c0, c1 - c0);
+        });
     }
 
+    // parent -= smaller, exactly (with threads, each takes a range of cells)
     void subtract(hist_cell* parent, const hist_cell* smaller) const {
-        subtract_histogram(parent, smaller, total_bins());
+        const std::size_t C = total_bins();
+        if (threads_ <= 1 || reference_) {
+            subtract_histogram(parent, smaller, C);
+            return;
+        }
+        exec::thread_pool::instance().run(threads_, threads_, [&](std::size_t t) {
+            const std::size_t c0 = C * t / threads_, c1 = C * (t + 1) / threads_;
+            subtract_histogram(parent + c0, smaller + c0, c1 - c0);
+        });
     }
 
+    // With threads, each scans a contiguous range of features (about equal
+    // numbers of bins); the ranges' results are combined in feature order,
+    // which gives the split of one scan over all features.
     split_info find_split(const hist_cell* h, const node_sums& total, const std::uint8_t* mask) const {
-        return find_best_split(h, data_->mappers(), offset_.data(), mask, total, scale_, st_);
+        const auto& mappers = data_->mappers();
+        const std::size_t R = feature_split_.size() - 1;
+        if (R <= 1 || reference_) return find_best_split(h, mappers, offset_.data(), mask, total, scale_, st_);
+        if (total.c < 2 * st_.c.min_data_in_leaf) return split_info{};
+        const double parent_gain = node_gain(total, scale_, st_.c);
+        std::array<split_info, max_split_ranges> part;
+        exec::thread_pool::instance().run(threads_, R, [&](std::size_t r) {
+            part[r] = find_best_split_range(h, mappers, offset_.data(), mask, total, scale_, st_, parent_gain,
+                                            feature_split_[r], feature_split_[r + 1]);
+        });
+        split_info best = part[0];
+        for (std::size_t r = 1; r < R; ++r) best = better_split(best, part[r]);
+        return best;
     }
 
     std::uint32_t partition(std::uint32_t begin, std::uint32_t end, const split_info& s) {
@@ -134,7 +192,7 @@ public:
         std::uint32_t* rows = rows_.data() + begin;
         std::uint32_t* tmp = scratch_.data() + begin;
         const std::size_t n = end - begin;
-        constexpr std::size_t chunk = std::size_t{1} << 14;
+        constexpr std::size_t chunk = std::size_t{1} << 13;
         const std::size_t nc = (n + chunk - 1) / chunk;
         if (nc <= 1 || threads_ <= 1 || reference_) {
             // in place: lefts compact to the front, rights to scratch, then copied back
@@ -150,50 +208,47 @@ public:
             std::memcpy(rows + nl, tmp, nr * sizeof(std::uint32_t));
             return static_cast<std::uint32_t>(nl);
         }
-        // chunk c writes its lefts to tmp[c*chunk ...) and its rights to rows[c*chunk ...)
-        // after reading them (each chunk only touches its own range), then
-        // everything is gathered in chunk order through a second scratch pass.
+        // chunk c writes its lefts to tmp[c*chunk ...) and its rights to
+        // right_[c*chunk ...); then each chunk copies them to their final
+        // places, lefts from lpos[c], rights from total_left + rpos[c].
+        right_.resize(std::max(right_.size(), n));
+        std::uint32_t* rt = right_.data();
         counts_.assign(2 * nc, 0);
-        exec::thread_pool::instance().run(threads_, nc, [&](std::size_t c) {
+        auto& pool = exec::thread_pool::instance();
+        pool.run(threads_, nc, [&](std::size_t c) {
             const std::size_t b = c * chunk, e = std::min(n, b + chunk);
             std::size_t nl = 0, nr = 0;
             for (std::size_t j = b; j < e; ++j) {
                 const std::uint32_t r = rows[j];
                 const std::size_t go = lut[col[r]];
                 tmp[b + nl] = r;
-                rows[b + nr] = r;
+                rt[b + nr] = r;
                 nl += go;
                 nr += 1 - go;
             }
             counts_[2 * c] = nl;
             counts_[2 * c + 1] = nr;
         });
-        // move: lefts (in tmp) and rights (in rows) to their final places.
-        // Rights go to a second buffer first, because rows is also the destination.
-        right_.resize(std::max(right_.size(), n));
         std::size_t total_left = 0;
         for (std::size_t c = 0; c < nc; ++c) total_left += counts_[2 * c];
-        std::vector<std::size_t> lpos(nc), rpos(nc);
-        std::size_t lp = 0, rp = 0;
+        pos_.resize(2 * nc);
+        std::size_t lp = 0, rp = total_left;
         for (std::size_t c = 0; c < nc; ++c) {
-            lpos[c] = lp;
-            rpos[c] = rp;
+            pos_[2 * c] = lp;
+            pos_[2 * c + 1] = rp;
             lp += counts_[2 * c];
             rp += counts_[2 * c + 1];
         }
-        exec::thread_pool::instance().run(threads_, nc, [&](std::size_t c) {
+        pool.run(threads_, nc, [&](std::size_t c) {
             const std::size_t b = c * chunk;
-            std::memcpy(right_.data() + rpos[c], rows + b, counts_[2 * c + 1] * sizeof(std::uint32_t));
+            std::memcpy(rows + pos_[2 * c], tmp + b, counts_[2 * c] * sizeof(std::uint32_t));
+            std::memcpy(rows + pos_[2 * c + 1], rt + b, counts_[2 * c + 1] * sizeof(std::uint32_t));
         });
-        exec::thread_pool::instance().run(threads_, nc, [&](std::size_t c) {
-            const std::size_t b = c * chunk;
-            std::memcpy(rows + lpos[c], tmp + b, counts_[2 * c] * sizeof(std::uint32_t));
-        });
-        std::memcpy(rows + total_left, right_.data(), (n - total_left) * sizeof(std::uint32_t));
         return static_cast<std::uint32_t>(total_left);
     }
 
 private:
+    static constexpr std::size_t max_split_ranges = 8;
     const dataset* data_;
     split_settings st_;
     unsigned threads_;
@@ -202,8 +257,9 @@ private:
     std::vector<std::uint32_t> rows_;
     std::vector<std::uint32_t> scratch_;
     std::vector<std::uint32_t> right_;
-    std::vector<std::size_t> counts_;
+    std::vector<std::size_t> counts_, pos_;
     std::vector<hist_buffer> partial_;
+    std::vector<std::size_t> feature_split_;  // parallel split search: range r is [split[r], split[r+1])
     const gh_pair* q_ = nullptr;
     fixed_scale scale_{};
     std::uint32_t n_root_ = 0;

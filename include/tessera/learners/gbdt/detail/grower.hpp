@@ -287,8 +287,13 @@ private:
             // parent's buffer becomes the larger child's: build small, subtract
             leaves_[large].hist = parent_hist;
             leaves_[small].hist = acquire(large);
-            be_.build_histogram(leaves_[small].begin, leaves_[small].end, hist(leaves_[small].hist));
-            be_.subtract(hist(parent_hist), hist(leaves_[small].hist));
+            if constexpr (requires { be_.build_and_subtract(0u, 0u, hist(0), hist(0)); }) {
+                be_.build_and_subtract(leaves_[small].begin, leaves_[small].end, hist(leaves_[small].hist),
+                                       hist(parent_hist));
+            } else {
+                be_.build_histogram(leaves_[small].begin, leaves_[small].end, hist(leaves_[small].hist));
+                be_.subtract(hist(parent_hist), hist(leaves_[small].hist));
+            }
         } else {
             if (parent_hist >= 0) free_.push_back(static_cast<std::size_t>(parent_hist));
             for (std::size_t c : {small, large}) {

@@ -150,14 +150,15 @@ inline void scan_categorical(split_info& best, const hist_cell* h, std::uint32_t
     }
 }
 
-// Best split over the features with mask[f] != 0 (mask == nullptr: all).
-inline split_info find_best_split(const hist_cell* h, const std::vector<bin_mapper>& mappers,
-                                  const std::uint32_t* offset, const std::uint8_t* mask,
-                                  const node_sums& total, const fixed_scale& s, const split_settings& st) {
+// Best split over the features f0 <= f < f1 with mask[f] != 0 (mask == nullptr:
+// all); parent_gain = node_gain(total). The caller checks total.c >=
+// 2 min_data_in_leaf.
+inline split_info find_best_split_range(const hist_cell* h, const std::vector<bin_mapper>& mappers,
+                                        const std::uint32_t* offset, const std::uint8_t* mask,
+                                        const node_sums& total, const fixed_scale& s, const split_settings& st,
+                                        double parent_gain, std::size_t f0, std::size_t f1) {
     split_info best;
-    if (total.c < 2 * st.c.min_data_in_leaf) return best;
-    const double parent_gain = node_gain(total, s, st.c);
-    for (std::size_t f = 0; f < mappers.size(); ++f) {
+    for (std::size_t f = f0; f < f1; ++f) {
         if (mask && !mask[f]) continue;
         const auto& m = mappers[f];
         const hist_cell* hf = h + offset[f];
@@ -166,6 +167,21 @@ inline split_info find_best_split(const hist_cell* h, const std::vector<bin_mapp
             scan_numerical(best, hf, m.n_value_bins, static_cast<std::int32_t>(f), total, s, st, parent_gain);
     }
     return best;
+}
+
+// The best of two feature ranges' results, the earlier range first: the same
+// split as one scan over both (a later candidate wins only with a strictly
+// larger gain).
+inline const split_info& better_split(const split_info& earlier, const split_info& later) noexcept {
+    return later.gain > earlier.gain ? later : earlier;
+}
+
+// Best split over the features with mask[f] != 0 (mask == nullptr: all).
+inline split_info find_best_split(const hist_cell* h, const std::vector<bin_mapper>& mappers,
+                                  const std::uint32_t* offset, const std::uint8_t* mask,
+                                  const node_sums& total, const fixed_scale& s, const split_settings& st) {
+    if (total.c < 2 * st.c.min_data_in_leaf) return split_info{};
+    return find_best_split_range(h, mappers, offset, mask, total, s, st, node_gain(total, s, st.c), 0, mappers.size());
 }
 
 }  // namespace tessera::gbdt::detail

@@ -137,6 +137,34 @@ double compute_metric(const Tag& tag, metric_kind m, task_kind task, std::size_t
     else return run(exec::seq);
 }
 
+// max |g| and max |h| over rows (the quantization scales).
+struct grad_max {
+    double g = 0, h = 0;
+};
+// Output k's maxima over rows [b, e) of row-major n x K arrays.
+inline grad_max abs_max(const double* g, const double* h, std::size_t K, std::size_t k, std::size_t b,
+                        std::size_t e) {
+    grad_max m;
+    for (std::size_t i = b; i < e; ++i) {
+        m.g = std::max(m.g, std::abs(g[i * K + k]));
+        m.h = std::max(m.h, std::abs(h[i * K + k]));
+    }
+    return m;
+}
+// f(b, e) -> grad_max on chunks of `grain` rows (the pool under par), maxima combined.
+template <class Tag, class F>
+grad_max reduce_chunks(const Tag& tag, std::size_t n, std::size_t grain, F&& f) {
+    auto combine = [](grad_max a, grad_max b) { return grad_max{std::max(a.g, b.g), std::max(a.h, b.h)}; };
+    if constexpr (requires { tag.threads; }) {
+        auto t = tag;
+        t.grain = grain;
+        return exec::parallel_reduce(t, n, grad_max{}, [&](const exec::chunk& c) { return f(c.begin, c.end); },
+                                     combine);
+    } else {
+        return f(std::size_t{0}, n);
+    }
+}
+
 // The gradient source of a fit: a built-in objective or a user one.
 struct grad_source {
     task_kind task = task_kind::regression;
@@ -260,10 +288,14 @@ model train_with(const Tag& tag, const MakeBackend& make_backend, const dataset&
 
     for (std::size_t round = 0; round < static_cast<std::size_t>(p.rounds); ++round) {
         // ---- gradients (all outputs) ----
+        // With one output, the gradient pass also returns max |g| and max |h|
+        // (exact in any order) for the quantization: no second pass over g, h.
+        grad_max fused_max;
+        const bool have_max = !src.custom && K == 1;
         if (src.custom) {
             src.custom(std::span<const double>(score), std::span<double>(g), std::span<double>(h));
         } else {
-            for_chunks(tag, n, grain, [&](std::size_t b, std::size_t e) {
+            fused_max = reduce_chunks(tag, n, grain, [&](std::size_t b, std::size_t e) {
                 if (src.task == task_kind::multiclass) {
                     const double factor = static_cast<double>(K) / static_cast<double>(K - 1);
                     for (std::size_t i = b; i < e; ++i) {
@@ -298,6 +330,7 @@ model train_with(const Tag& tag, const MakeBackend& make_backend, const dataset&
                             g[i * K + k] *= w[i];
                             h[i * K + k] *= w[i];
                         }
+                return K == 1 ? abs_max(g.data(), h.data(), 1, 0, b, e) : grad_max{};
             });
         }
         // ---- bagging, column sampling (one draw per round, shared by the K trees) ----
@@ -318,26 +351,9 @@ model train_with(const Tag& tag, const MakeBackend& make_backend, const dataset&
         }
         for (std::size_t k = 0; k < K; ++k) {
             // ---- quantize ----
-            struct mx {
-                double g = 0, h = 0;
-            };
-            auto maxes = [&](std::size_t b, std::size_t e) {
-                mx m;
-                for (std::size_t i = b; i < e; ++i) {
-                    m.g = std::max(m.g, std::abs(g[i * K + k]));
-                    m.h = std::max(m.h, std::abs(h[i * K + k]));
-                }
-                return m;
-            };
-            mx m;
-            if constexpr (requires { tag.threads; }) {
-                auto t2 = tag;
-                t2.grain = grain;
-                m = exec::parallel_reduce(t2, n, mx{}, [&](const exec::chunk& c) { return maxes(c.begin, c.end); },
-                                          [](mx a, mx b) { return mx{std::max(a.g, b.g), std::max(a.h, b.h)}; });
-            } else {
-                m = maxes(0, n);
-            }
+            const grad_max m = have_max ? fused_max : reduce_chunks(tag, n, grain, [&](std::size_t b, std::size_t e) {
+                return abs_max(g.data(), h.data(), K, k, b, e);
+            });
             if (!std::isfinite(m.g) || !std::isfinite(m.h))
                 throw data_error(tessera::detail::concat("gbdt fit: round ", round, " produced non-finite gradients "
                                                          "(check the labels and the objective)"),
