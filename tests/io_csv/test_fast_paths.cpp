@@ -1,6 +1,7 @@
 // The reader's fast paths against plain references: the structural index
 // (native SIMD and scalar, both against a byte-by-byte scan), the record
-// count bound, and the SSE decimal parser against std::from_chars bit for bit.
+// count bound, the SSE decimal parser against std::from_chars bit for bit, and
+// its four-field AVX-512 form against it.
 // (exec::par writing straight into the final columns: test_par.cpp.)
 #include <boost/test/unit_test.hpp>
 
@@ -135,6 +136,63 @@ BOOST_AUTO_TEST_CASE(sse_decimal_equals_from_chars_bit_for_bit) {
     const std::string dot = ".                ";
     double v = 1;
     BOOST_TEST(!csv::simd_decimal(dot.data(), dot.data() + 1, dot.data() + dot.size(), v));
+}
+
+BOOST_AUTO_TEST_CASE(four_lane_decimal_equals_one_field_at_a_time) {
+    // simd_decimal4 must accept exactly the fields simd_decimal accepts, with
+    // the same bits (and those are from_chars', test above). Without AVX-512 it
+    // accepts none.
+    philox_engine rng(33, 0);
+    static const char alphabet[] = "0123456789.-+e ";
+    char num[64];
+    std::size_t lanes = 0, taken = 0;
+    for (int k = 0; k < 100000; ++k) {
+        std::string rec;
+        std::size_t begin[4], end[4];
+        for (int f = 0; f < 4; ++f) {
+            begin[f] = rec.size();
+            if (rng.uniform() < 0.5) {
+                const double v = rng.normal() * std::pow(10.0, static_cast<double>(rng.uniform_int<std::int64_t>(-8, 12)));
+                static const char* fmts[] = {"%.7g", "%.17g", "%.3f", "%.9f", "%.15g", "%.0f"};
+                std::snprintf(num, sizeof num, fmts[rng.uniform_int<std::int64_t>(0, 5)], v);
+                rec += num;
+            } else {
+                const auto n = static_cast<std::size_t>(rng.uniform_int<std::int64_t>(0, 19));
+                for (std::size_t i = 0; i < n; ++i)
+                    rec += alphabet[rng.uniform_int<std::int64_t>(0, k % 2 ? 10 : 14)];
+            }
+            end[f] = rec.size();
+            rec += f == 3 ? '\n' : ',';
+        }
+        // Readable bytes after the record: none to 31 (the 16-byte rule decides).
+        rec += std::string(static_cast<std::size_t>(rng.uniform_int<std::int64_t>(0, 31)), '5');
+        const char* fb[4];
+        const char* fe[4];
+        for (int f = 0; f < 4; ++f) {
+            fb[f] = rec.data() + begin[f];
+            fe[f] = rec.data() + end[f];
+        }
+        const char* safe = rec.data() + rec.size();
+        double got[4];
+        const unsigned ok = csv::simd_decimal4(fb, fe, safe, got);
+        for (int f = 0; f < 4; ++f) {
+            double want = 0;
+            const bool one = csv::simd_decimal(fb[f], fe[f], safe, want);
+            ++lanes;
+            const std::string text(fb[f], fe[f]);
+            if (!csv::have_decimal4) {
+                BOOST_TEST_REQUIRE(!(ok >> f & 1));
+                continue;
+            }
+            BOOST_TEST_REQUIRE(static_cast<bool>(ok >> f & 1) == one, "'" << text << "'");
+            if (one) {
+                ++taken;
+                BOOST_TEST_REQUIRE(std::memcmp(&got[f], &want, sizeof want) == 0,
+                                   "'" << text << "': " << got[f] << " vs " << want);
+            }
+        }
+    }
+    if (csv::have_decimal4) BOOST_TEST(taken > lanes / 4);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -11,7 +11,7 @@
 // Also here: counting line terminators (LF, CRLF, lone CR) in a range, which
 // bounds the number of records that start in it.
 //
-// Paths: AVX2 where the build enables it, SSE2 on other x86-64, scalar
+// Paths: AVX-512BW or AVX2 where the build enables it, SSE2 on other x86-64, scalar
 // elsewhere; `isa_scalar` is always available and the tests compare it with
 // the native one.
 #pragma once
@@ -21,8 +21,18 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__AVX2__) || defined(__SSE2__)
+#if defined(__AVX512BW__) || defined(__AVX2__) || defined(__SSE2__)
+// GCC 12 takes the _mm512_undefined_* of its AVX-512 intrinsics for
+// uninitialised values (GCC bug 105593, a false positive).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 #include <immintrin.h>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif
 
 namespace tessera::io::detail::csv {
@@ -52,7 +62,13 @@ inline block_bits classify64(isa_scalar, const char* p, char delim, char quote) 
 }
 
 inline block_bits classify64(isa_native, const char* p, char delim, char quote) noexcept {
-#if defined(__AVX2__)
+#if defined(__AVX512BW__)
+    // One 64-byte load; each compare gives its 64 bits directly.
+    const __m512i v = _mm512_loadu_si512(p);
+    const auto eq = [&](char c) {
+        return static_cast<std::uint64_t>(_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(c)));
+    };
+#elif defined(__AVX2__)
     const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
     const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
     const auto eq = [&](char c) {
@@ -73,7 +89,7 @@ inline block_bits classify64(isa_native, const char* p, char delim, char quote) 
         return m;
     };
 #endif
-#if defined(__AVX2__) || defined(__SSE2__)
+#if defined(__AVX512BW__) || defined(__AVX2__) || defined(__SSE2__)
     block_bits b;
     b.lf = eq('\n');
     b.sep = b.lf | eq(delim);

@@ -72,8 +72,14 @@ struct column_spec {
 class null_matcher {
 public:
     explicit null_matcher(const csv_options& o) : tokens_(o.null_tokens), quoted_(o.quoted_nulls) {
-        for (const auto& t : tokens_) sizes_ |= std::uint64_t{1} << std::min<std::size_t>(t.size(), 63);
+        for (const auto& t : tokens_) {
+            sizes_ |= std::uint64_t{1} << std::min<std::size_t>(t.size(), 63);
+            numeric_ = numeric_ || (!t.empty() && t.find_first_not_of("+-.0123456789") == std::string::npos);
+        }
     }
+    // Some token is made of signs, digits and dots only, so a field the decimal
+    // parsers accept may be a null.
+    bool numeric() const noexcept { return numeric_; }
     bool operator()(const field& f) const noexcept {
         if (f.quoted && !quoted_) return false;
         if (!(sizes_ >> std::min<std::uint32_t>(f.size, 63) & 1)) return false;
@@ -85,6 +91,7 @@ public:
 private:
     std::vector<std::string> tokens_;
     bool quoted_;
+    bool numeric_ = false;
     std::uint64_t sizes_ = 0;
 };
 
@@ -193,6 +200,9 @@ public:
             if (cx.specs[j].type == dtype::categorical) categorical_.push_back(j);
             float64_.push_back(cx.specs[j].type == dtype::float64 && !cx.specs[j].tentative);
         }
+        for (std::size_t j = 0; j < n_; ++j)
+            quad_.push_back(have_decimal4 && !cx.is_null.numeric() && j + 4 <= n_ && float64_[j] &&
+                            float64_[j + 1] && float64_[j + 2] && float64_[j + 3]);
     }
 
     template <class Release>
@@ -434,23 +444,51 @@ private:
         const std::uint32_t* s = seps_.get() + is_;
         if (s[n_ - 1] != lfs_[il_]) return nullptr;  // not n fields
         const char* b = p;
-        for (std::size_t j = 0; j < n_; ++j) {
-            const char* e = wbase_ + s[j];
-            const field f{b, static_cast<std::uint32_t>(e - b), false, false};
-            double v;
-            if (float64_[j] && simd_decimal(b, e, end_, v) && !cx_.is_null(f)) {
-                column_buffer& cb = r.cols[j];
-                cb.values<double>()[rows_] = v;
-                if (!cb.valid.empty()) cb.valid[rows_] = 1;
-            } else if (convert(r, j, f, line) != outcome::ok) {
-                return nullptr;
+        for (std::size_t j = 0; j < n_;) {
+            if (quad_[j]) {
+                // Four float64 fields at once; a field that is not a short
+                // decimal goes the one-field way below.
+                const char* fb[4];
+                const char* fe[4];
+                for (int k = 0; k < 4; ++k) {
+                    fb[k] = k == 0 ? b : fe[k - 1] + 1;
+                    fe[k] = wbase_ + s[j + static_cast<std::size_t>(k)];
+                }
+                double v[4];
+                const unsigned ok = simd_decimal4(fb, fe, end_, v);
+                for (std::size_t k = 0; k < 4; ++k) {
+                    if (ok >> k & 1) store(r, j + k, v[k]);
+                    else if (!indexed_field(r, j + k, fb[k], fe[k], line)) return nullptr;
+                }
+                b = fe[3] + 1;
+                j += 4;
+                continue;
             }
+            const char* e = wbase_ + s[j];
+            if (!indexed_field(r, j, b, e, line)) return nullptr;
             b = e + 1;
+            ++j;
         }
         is_ += n_;
         ++il_;
         fast_newline_ = true;
         return b;
+    }
+
+    void store(chunk_result& r, std::size_t j, double v) {
+        column_buffer& cb = r.cols[j];
+        cb.values<double>()[rows_] = v;
+        if (!cb.valid.empty()) cb.valid[rows_] = 1;
+    }
+    // Field j of an indexed record, [b, e): the SSE decimal parser, else convert().
+    bool indexed_field(chunk_result& r, std::size_t j, const char* b, const char* e, std::size_t line) {
+        const field f{b, static_cast<std::uint32_t>(e - b), false, false};
+        double v;
+        if (float64_[j] && simd_decimal(b, e, end_, v) && !cx_.is_null(f)) {
+            store(r, j, v);
+            return true;
+        }
+        return convert(r, j, f, line) == outcome::ok;
     }
 
     void bad(chunk_result& r, std::size_t line, std::size_t row, std::size_t col,
@@ -535,6 +573,7 @@ private:
     std::vector<std::string_view> labels_pending_;
     std::vector<std::size_t> categorical_;
     std::vector<char> float64_;  // column j is float64 and not tentative: scan_double first
+    std::vector<char> quad_;     // fields j..j+3 are float64_ and no null token looks numeric
     std::size_t rows_ = 0, cap_ = 0;
     const char* end_ = nullptr;  // the input's end: values may be read in 8-byte words up to it
     bool fast_newline_ = false;  // the last fast record ended with a line break
