@@ -149,39 +149,49 @@ template <class T>
 void shifted_chunk_moments(const T* x, std::size_t rows, std::size_t cols, double* count,
                            double* mean, double* m2) {
     constexpr std::size_t L = wide_lanes;
-    // Shift: the first finite value of each column (0 if none).
-    std::vector<double> shift(cols, 0.0);
+    const std::size_t P = std::lcm(cols, L);
+    // One zeroed allocation per chunk for every work array (a chunk is ~64 K
+    // values, so a dozen separate vectors cost a few percent of the fit).
+    std::vector<double> work(5 * cols + 7 * P, 0.0);
+    double* const shift = work.data();  // per column: first finite value (0 if none)
+    double* const found = shift + cols;
+    double* const n = found + cols;
+    double* const S = n + cols;
+    double* const Q = S + cols;
     {
         std::size_t missing = cols;
-        std::vector<char> found(cols, 0);
         for (std::size_t r = 0; r < rows && missing > 0; ++r)
             for (std::size_t c = 0; c < cols; ++c) {
                 const double v = static_cast<double>(x[r * cols + c]);
-                if (!found[c] && std::isfinite(v)) {
+                if (found[c] == 0.0 && std::isfinite(v)) {
                     shift[c] = v;
-                    found[c] = 1;
+                    found[c] = 1.0;
                     --missing;
                 }
             }
     }
-    std::vector<double> n(cols, 0.0), S(cols, 0.0), Q(cols, 0.0);
-    const std::size_t P = std::lcm(cols, L);
     const std::size_t rows_per_period = P / cols;
     const std::size_t periods = rows / rows_per_period;
     if (periods > 0) {
-        // Per position of a period: the tiled shift, the chunk's sums and counts.
-        std::vector<double> tile(P), acc_s(P, 0.0), acc_q(P, 0.0), acc_c(P, 0.0);
-        std::vector<double> bs(P), bq(P), bc(P);
+        // Per position of a period: the tiled shift, the chunk's sums and counts,
+        // one block's sums and counts.
+        double* const tile = Q + cols;
+        double* const acc_s = tile + P;
+        double* const acc_q = acc_s + P;
+        double* const acc_c = acc_q + P;
+        double* const bs = acc_c + P;
+        double* const bq = bs + P;
+        double* const bc = bq + P;
         for (std::size_t j = 0; j < P; ++j) tile[j] = shift[j % cols];
         const std::size_t block = std::max<std::size_t>(1, 64 / rows_per_period);
         double clean = 0.0;  // periods summed without a mask: every position counts them
         for (std::size_t b0 = 0; b0 < periods; b0 += block) {
             const std::size_t nb = std::min(block, periods - b0);
             const T* blk = x + b0 * P;
-            if (period_sums<false>(blk, nb, P, tile.data(), bs.data(), bq.data(), nullptr)) {
+            if (period_sums<false>(blk, nb, P, tile, bs, bq, nullptr)) {
                 clean += static_cast<double>(nb);
             } else {
-                period_sums<true>(blk, nb, P, tile.data(), bs.data(), bq.data(), bc.data());
+                period_sums<true>(blk, nb, P, tile, bs, bq, bc);
                 for (std::size_t j = 0; j < P; ++j) acc_c[j] += bc[j];
             }
             for (std::size_t j = 0; j < P; ++j) {
