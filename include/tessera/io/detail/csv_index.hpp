@@ -21,19 +21,7 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__AVX512BW__) || defined(__AVX2__) || defined(__SSE2__)
-// GCC 12 takes the _mm512_undefined_* of its AVX-512 intrinsics for
-// uninitialised values (GCC bug 105593, a false positive).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-#endif
+#include <tessera/io/detail/csv_simd.hpp>
 
 namespace tessera::io::detail::csv {
 

@@ -16,19 +16,7 @@
 #include <system_error>
 #include <type_traits>
 
-#if defined(__SSE4_1__) || defined(__AVX512BW__)
-// GCC 12 takes the _mm512_undefined_* of its own AVX-512 intrinsics for
-// uninitialised values (GCC bug 105593, a false positive).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-#endif
+#include <tessera/io/detail/csv_simd.hpp>
 
 #include <tessera/core/frame.hpp>
 #include <tessera/io/timestamp.hpp>
@@ -269,11 +257,19 @@ inline bool simd_decimal(const char* p, const char* e, const char* safe, double&
 // simd_decimal field by field).
 #if defined(__AVX512BW__) && defined(__AVX512DQ__) && defined(__AVX512VL__)
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push  // GCC bug 105593, as at the #include above
+#pragma GCC diagnostic push  // GCC bug 105593, as in csv_simd.hpp
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 inline constexpr bool have_decimal4 = true;
+// 16 bytes from each of p[0..3], lane k from p[k].
+template <class C>
+__m512i load_lanes(const C* const* p) noexcept {
+    const auto at = [&](int k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p[k])); };
+    return _mm512_inserti64x2(
+        _mm512_inserti64x2(_mm512_inserti64x2(_mm512_castsi128_si512(at(0)), at(1), 1), at(2), 2),
+        at(3), 3);
+}
 inline unsigned simd_decimal4(const char* const* b, const char* const* e, const char* safe,
                               double* out) noexcept {
     alignas(16) static constexpr char filler[16] = {'0', '0', '0', '0', '0', '0', '0', '0',
@@ -294,12 +290,7 @@ inline unsigned simd_decimal4(const char* const* b, const char* const* e, const 
         at[k] = fits ? p : filler;
         len[k] = fits ? static_cast<unsigned>(n) : 1u;
     }
-    const __m512i v = _mm512_inserti64x2(
-        _mm512_inserti64x2(
-            _mm512_inserti64x2(_mm512_castsi128_si512(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at[0]))),
-                               _mm_loadu_si128(reinterpret_cast<const __m128i*>(at[1])), 1),
-            _mm_loadu_si128(reinterpret_cast<const __m128i*>(at[2])), 2),
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(at[3])), 3);
+    const __m512i v = load_lanes(at);
     const __m512i d = _mm512_sub_epi8(v, _mm512_set1_epi8('0'));
     const std::uint64_t digit = _mm512_cmple_epu8_mask(d, _mm512_set1_epi8(9));
     const std::uint64_t dots = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
@@ -315,12 +306,7 @@ inline unsigned simd_decimal4(const char* const* b, const char* const* e, const 
         rows[k] = decimal_shuffle_table.m[len[k]][dp];
         pw[k] = exact_pow10[dt ? len[k] - 1 - dp : 0];
     }
-    const __m512i sh = _mm512_inserti64x2(
-        _mm512_inserti64x2(
-            _mm512_inserti64x2(_mm512_castsi128_si512(_mm_load_si128(reinterpret_cast<const __m128i*>(rows[0]))),
-                               _mm_load_si128(reinterpret_cast<const __m128i*>(rows[1])), 1),
-            _mm_load_si128(reinterpret_cast<const __m128i*>(rows[2])), 2),
-        _mm_load_si128(reinterpret_cast<const __m128i*>(rows[3])), 3);
+    const __m512i sh = load_lanes(rows);
     const __m512i x = _mm512_shuffle_epi8(d, sh);
     const __m512i t1 = _mm512_maddubs_epi16(x, _mm512_set1_epi16(0x010A));  // bytes 10, 1
     const __m512i t2 = _mm512_madd_epi16(t1, _mm512_set1_epi32(0x00010064));  // 100, 1
