@@ -81,6 +81,10 @@ bool group_sums(const T* x, std::size_t periods, std::size_t P, const double* sh
     constexpr std::size_t L = wide_lanes;
     wide_d sh[K], as[K], aq[K], ac[K];
     const wide_d zero = {}, one = zero + 1.0;
+    // The k loops are unrolled whatever the optimisation level, so the 3K
+    // accumulators live in registers (at -O2, g++ 12 kept them in memory: a
+    // load-add-store chain per vector, 1.5x the arithmetic time).
+#pragma GCC unroll 8
     for (std::size_t k = 0; k < K; ++k) {
         std::memcpy(&sh[k], shift + k * L, sizeof(wide_d));
         as[k] = aq[k] = ac[k] = zero;
@@ -88,6 +92,7 @@ bool group_sums(const T* x, std::size_t periods, std::size_t P, const double* sh
     for (std::size_t p = 0; p < periods; ++p) {
         const T* row = x + p * P;
         kernels::detail::prefetch_range_ahead(row, K * L * sizeof(T));
+#pragma GCC unroll 8
         for (std::size_t k = 0; k < K; ++k) {
             wide_d v;
             load_wide(row + k * L, v);
@@ -102,6 +107,7 @@ bool group_sums(const T* x, std::size_t periods, std::size_t P, const double* sh
         }
     }
     wide_d check = zero;  // NaN in a lane iff some sum there is NaN or infinite
+#pragma GCC unroll 8
     for (std::size_t k = 0; k < K; ++k) {
         check += as[k] * 0.0 + aq[k] * 0.0;
         std::memcpy(s + k * L, &as[k], sizeof(wide_d));
