@@ -10,6 +10,7 @@
 //     GB/s            bytes of X (112 MB) per second
 //     vs_two_passes   time / (2 * bytes(X) / triad bandwidth with as many threads);
 //                     the target for the standard scaler is <= 1.5
+//     fit_ms, transform_ms  the two parts of the time per iteration
 //
 // policies: seq, simd, par with 1 and 2 threads (the machine has 2 cores).
 #include <benchmark/benchmark.h>
@@ -71,12 +72,13 @@ template <bool Into, class Est, class P>
 void run(benchmark::State& state, const Est& est, const P& policy, unsigned threads) {
     const auto& X = data();
     const double bw = triad_bandwidth(threads);
-    double seconds = 0.0;
+    double seconds = 0.0, fit_seconds = 0.0;
     tessera::matrix<float> out;
     if constexpr (Into) out = est.fit(policy, X).transform(policy, X);  // touch it once
     for (auto _ : state) {
         const auto t0 = std::chrono::steady_clock::now();
         const auto f = est.fit(policy, X);
+        fit_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if constexpr (Into) {
             f.transform_into(policy, X, out);
             benchmark::DoNotOptimize(out.data());
@@ -92,6 +94,9 @@ void run(benchmark::State& state, const Est& est, const P& policy, unsigned thre
     state.counters["vs_two_passes"] =
         seconds / static_cast<double>(state.iterations()) / (2.0 * bytes / bw);
     state.counters["triad_GBps"] = bw / 1e9;
+    const double n = static_cast<double>(state.iterations());
+    state.counters["fit_ms"] = 1e3 * fit_seconds / n;
+    state.counters["transform_ms"] = 1e3 * (seconds - fit_seconds) / n;
 }
 
 template <bool Into = false, class Est>
