@@ -359,7 +359,6 @@ inline void gemv_put(const gemv_problem& g, bool plain, std::size_t i, float acc
     *yi = finish(acc, g.beta == 0.0f ? 0.0f : *yi, b, st);
 }
 
-inline constexpr std::size_t gemv_strip_vectors = 8;
 // Rows per group of the dot-product gemv (8 ran as fast; 4, with 4
 // accumulators each, 12% slower).
 inline constexpr std::size_t gemv_dot_rows = 16;
@@ -436,40 +435,44 @@ void gemv_range(const gemv_problem& g, std::size_t i0, std::size_t i1) {
         }
         return;
     }
-    // Strips of 8 vectors: 8 independent FMA chains cover the FMA latency
-    // (4) times its 2 ports. Each output adds its K products in k order, in a
-    // vector lane or in the scalar loop of a partial strip alike.
-    constexpr std::size_t Q = gemv_strip_vectors;
-    constexpr std::size_t S = Q * W;  // outputs per strip
-    alignas(64) float out[S];
-    for (std::size_t s0 = i0; s0 < i1; s0 += S) {
-        const std::size_t ns = std::min(S, i1 - s0);
-        if (ns == S) {
-            batch a[Q];
-            for (std::size_t q = 0; q < Q; ++q) a[q] = batch(0.0f);
-            for (std::size_t k = 0; k < g.K; ++k) {
-                const float* x = g.X + k * g.ldx + s0;
-                const batch vk(g.v[k]);
-#pragma GCC unroll 8
-                for (std::size_t q = 0; q < Q; ++q)
-                    a[q] = xsimd::fma(batch::load_unaligned(x + q * W), vk, a[q]);
-            }
-            for (std::size_t q = 0; q < Q; ++q) a[q].store_aligned(out + q * W);
-        } else {
-            for (std::size_t j = 0; j < ns; ++j) out[j] = 0.0f;
-            for (std::size_t k = 0; k < g.K; ++k) {
-                const float* x = g.X + k * g.ldx + s0;
-                for (std::size_t j = 0; j < ns; ++j) out[j] = std::fma(x[j], g.v[k], out[j]);
-            }
+    // Strips of Q vectors, widest first: 16 reads whole 1 KiB rows of X in
+    // order, 8 or more independent FMA chains cover the FMA latency (4) times
+    // its 2 ports. Each output adds its K products in k order from zero, in
+    // whichever strip width or in the scalar loop of the last < W outputs, so
+    // its value does not depend on where it falls.
+    alignas(64) float out[16 * W];
+    auto strip = [&](auto q_c, std::size_t s0) {
+        constexpr std::size_t Q = decltype(q_c)::value;
+        batch a[Q];
+        for (std::size_t q = 0; q < Q; ++q) a[q] = batch(0.0f);
+        for (std::size_t k = 0; k < g.K; ++k) {
+            const float* x = g.X + k * g.ldx + s0;
+            const batch vk(g.v[k]);
+#pragma GCC unroll 16
+            for (std::size_t q = 0; q < Q; ++q) a[q] = xsimd::fma(batch::load_unaligned(x + q * W), vk, a[q]);
         }
-        for (std::size_t j = 0; j < ns; ++j) gemv_put(g, plain, s0 + j, out[j]);
+        for (std::size_t q = 0; q < Q; ++q) a[q].store_aligned(out + q * W);
+        for (std::size_t j = 0; j < Q * W; ++j) gemv_put(g, plain, s0 + j, out[j]);
+        return s0 + Q * W;
+    };
+    std::size_t s0 = i0;
+    while (i1 - s0 >= 16 * W) s0 = strip(std::integral_constant<std::size_t, 16>{}, s0);
+    if (i1 - s0 >= 8 * W) s0 = strip(std::integral_constant<std::size_t, 8>{}, s0);
+    while (i1 - s0 >= W) s0 = strip(std::integral_constant<std::size_t, 1>{}, s0);
+    const std::size_t ns = i1 - s0;
+    if (ns == 0) return;
+    for (std::size_t j = 0; j < ns; ++j) out[j] = 0.0f;
+    for (std::size_t k = 0; k < g.K; ++k) {
+        const float* x = g.X + k * g.ldx + s0;
+        for (std::size_t j = 0; j < ns; ++j) out[j] = std::fma(x[j], g.v[k], out[j]);
     }
+    for (std::size_t j = 0; j < ns; ++j) gemv_put(g, plain, s0 + j, out[j]);
 }
 
 template <class Arch, class Tag>
 void gemv(const Tag& tag, const gemv_problem& g) {
     // Chunks of outputs sized from L and K only; each output is one task's.
-    constexpr std::size_t unit = gemv_strip_vectors * xsimd::batch<float, Arch>::size;
+    constexpr std::size_t unit = 16 * xsimd::batch<float, Arch>::size;
     const std::size_t per = std::max<std::size_t>(unit, round_up(std::size_t{1} << 15, unit) / std::max<std::size_t>(g.K, 1) / unit * unit);
     const std::size_t n = div_up(g.L, per);
     run_tasks(tag, n, [&](std::size_t t) { gemv_range<Arch>(g, t * per, std::min(g.L, (t + 1) * per)); });
