@@ -130,7 +130,7 @@ public:
             if (parent) subtract_histogram(parent, out, C);
             return;
         }
-        const std::size_t per = 4096;  // rows per thread below which fewer threads are faster
+        const std::size_t per = 2048;  // rows per thread below which fewer threads are faster
         const std::size_t T = std::min<std::size_t>(threads_, std::max<std::size_t>(1, n / per));
         if (T <= 1) {
             build_histogram_block(bins, F, offset_.data(), q_, rows, n, out);
