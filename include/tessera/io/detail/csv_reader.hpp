@@ -315,7 +315,10 @@ private:
         pending_[j] = false;
         const std::size_t at = rows_;
         if (cx_.is_null(f)) {
-            if (cb.valid.empty()) cb.valid.assign(cap_, 1);
+            if (cb.valid.empty()) {
+                cb.valid.assign(cap_, 1);
+                masks_ = true;
+            }
             cb.valid[at] = 0;
             write_null(cb, spec.type, at);
             return outcome::ok;
@@ -357,7 +360,10 @@ private:
         if (spec.tentative || (!spec.fixed && spec.type == dtype::int64 && parse_float(v, d))) {
             // Typed again after this pass: store a null for now.
             if (!spec.tentative && cb.widen_line == none) cb.widen_line = line;
-            if (cb.valid.empty()) cb.valid.assign(cap_, 1);
+            if (cb.valid.empty()) {
+                cb.valid.assign(cap_, 1);
+                masks_ = true;
+            }
             cb.valid[at] = 0;
             write_null(cb, spec.type, at);
             return outcome::ok;
@@ -478,7 +484,7 @@ private:
     void store(chunk_result& r, std::size_t j, double v) {
         column_buffer& cb = r.cols[j];
         cb.values<double>()[rows_] = v;
-        if (!cb.valid.empty()) cb.valid[rows_] = 1;
+        if (masks_ && !cb.valid.empty()) cb.valid[rows_] = 1;
     }
     // Field j of an indexed record, [b, e): the SSE decimal parser, else convert().
     bool indexed_field(chunk_result& r, std::size_t j, const char* b, const char* e, std::size_t line) {
@@ -577,6 +583,7 @@ private:
     std::size_t rows_ = 0, cap_ = 0;
     const char* end_ = nullptr;  // the input's end: values may be read in 8-byte words up to it
     bool fast_newline_ = false;  // the last fast record ended with a line break
+    bool masks_ = false;         // some column of this chunk has a validity mask
     // The structural index of [wbase_, wstop_): separator and LF offsets from wbase_.
     static constexpr std::size_t window = std::size_t{1} << 14;
     std::unique_ptr<std::uint32_t[]> seps_, lfs_;
