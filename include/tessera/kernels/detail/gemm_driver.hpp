@@ -208,9 +208,10 @@ template <class Arch>
     // The tile leaves the registers in two passes over (L1-resident) memory:
     // alpha/beta with the branch hoisted, then the epilogue with the activation
     // a constant. Lanes and rows never mix, so a partial tile (m < MR or
-    // n < NR) sees exactly the arithmetic of a full one: on AVX-512 its rows
-    // past m are skipped and its columns past n masked off; elsewhere it goes
-    // through a zero-padded local copy.
+    // n < NR) sees exactly the arithmetic of a full one: its rows past m are
+    // skipped, and its columns past n masked off on AVX-512 (full-width tiles
+    // keep plain stores: masked ones that cross a cache line cost more) or,
+    // elsewhere, handled on a zero-padded local copy.
     const int mode = combine_mode(st);
     const batch al(st.alpha), be(st.beta);
     auto store_tile = [&](float* dst, std::size_t ld, std::size_t rows, auto load, auto store) {
@@ -243,6 +244,9 @@ template <class Arch>
             });
         }
     };
+    auto load = [](const float* d, int) { return batch::load_unaligned(d); };
+    auto store = [](float* d, int, const batch& v) { v.store_unaligned(d); };
+    if (n == NR) return store_tile(c, ldc, m, load, store);  // rows past m skipped
 #if defined(__AVX512F__)
     if constexpr (W == 16 && std::is_base_of_v<xsimd::avx512f, Arch>) {
         auto lanes = [](std::size_t k) { return static_cast<__mmask16>(k >= 16 ? 0xFFFFu : (1u << k) - 1u); };
@@ -253,9 +257,6 @@ template <class Arch>
         return;
     }
 #endif
-    auto load = [](const float* d, int) { return batch::load_unaligned(d); };
-    auto store = [](float* d, int, const batch& v) { v.store_unaligned(d); };
-    if (m == MR && n == NR) return store_tile(c, ldc, MR, load, store);
     alignas(64) float tile[MR * NR];
     if (mode != 0)
         for (std::size_t i = 0; i < MR; ++i)
