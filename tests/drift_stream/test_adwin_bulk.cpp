@@ -185,6 +185,7 @@ BOOST_AUTO_TEST_CASE(adwin_equals_plain_one_at_a_time) {
             if (i % 97 == 0) {
                 BOOST_TEST(a.width() == static_cast<std::uint64_t>(ref.histogram().width()));
                 BOOST_TEST(a.total() == ref.histogram().total());
+                BOOST_TEST(a.n_updates() == i + 1);
             }
         }
         for (std::size_t i = 0; i < n;) {
@@ -201,6 +202,13 @@ BOOST_AUTO_TEST_CASE(adwin_equals_plain_one_at_a_time) {
             BOOST_TEST(blocked.n_updates() == n);
             check_same(ref.histogram(), a.histogram(), "single updates");
             check_same(ref.histogram(), blocked.histogram(), "blocks");
+            // reset(): counters and window back to zero, mid-period included.
+            a.update(1.0);
+            a.reset();
+            BOOST_TEST(a.n_updates() == 0u);
+            BOOST_TEST(a.n_detections() == 0u);
+            BOOST_TEST(a.width() == 0u);
+            BOOST_TEST(!a.drift_detected());
         }
     }
 }

@@ -72,18 +72,16 @@ public:
     const params& get_params() const noexcept { return p_; }
 
     // Adds x; returns drift_detected(). Throws data_error on NaN or infinity.
+    // The common case is inline and touches one counter: x goes to the buffer
+    // unless it completes a clock period (River's test), fills the buffer, or
+    // follows a detection (the fresh start); those go through update_slow.
     bool update(double x) {
-        if (!std::isfinite(x)) detail::throw_non_finite("adwin", x, n_updates_);
-        begin_update();
-        buf_[pending_++] = x;
-        // River tests when its tick counter is a multiple of clock: a countdown, not a modulo.
-        if (--until_check_ == 0) {
-            until_check_ = p_.clock;
-            drift_ = check();
-        } else if (pending_ == buffer_size) {
-            flush();
+        if (!std::isfinite(x)) detail::throw_non_finite("adwin", x, n_updates());
+        if (pending_ < fast_end_) [[likely]] {
+            buf_[pending_++] = x;
+            return false;  // no test at this update: drift_ is false (fast_end_ is 0 after a detection)
         }
-        return end_update();
+        return update_slow(x);
     }
 
     // Block form: update(x) for each x of xs in order; appends to `at` the
@@ -95,30 +93,30 @@ public:
         for (std::size_t i = 0; i < xs.size();) {
             // A non-finite value: update(x) throws, with the state of the values before it.
             if (!std::isfinite(xs[i])) update(xs[i]);
-            if (drift_) restart();  // as begin_update does after a detection
-            std::size_t len = std::min({xs.size() - i, static_cast<std::size_t>(until_check_),
-                                        buffer_size - pending_});
+            if (drift_) restart();  // as update_slow does after a detection
+            std::size_t len = std::min({xs.size() - i, until_check_ - pending_, buffer_size - pending_});
             // Stop before a non-finite value (the next round throws on it); xs[i] is finite.
             for (std::size_t ok = 1; ok < len; ++ok)
                 if (!std::isfinite(xs[i + ok])) len = ok;
             std::copy_n(xs.data() + i, len, buf_.data() + pending_);
             pending_ += len;
-            n_updates_ += len;
-            until_check_ -= static_cast<std::int64_t>(len);
             i += len;
-            if (until_check_ == 0) {
-                until_check_ = p_.clock;
-                drift_ = check();
-                if (drift_) {
+            if (pending_ == until_check_) {
+                if (check()) {
                     at.push_back(i - 1);
                     ++found;
-                    ++n_detections_;
                 }
             } else if (pending_ == buffer_size) {
                 flush();
             }
         }
         return found;
+    }
+
+    // A fresh detector: state restarted, counters zero.
+    void reset() {
+        detail::detector_state<adwin>::reset();
+        flushed_ = 0;
     }
 
     // ---- diagnostics (River's names) ----
@@ -142,7 +140,7 @@ public:
     }
     // Bucket summaries currently held (memory is O(max_buckets log width)).
     std::size_t n_buckets() const { return window().n_buckets(); }
-    std::uint64_t n_updates() const noexcept { return n_updates_; }
+    std::uint64_t n_updates() const noexcept { return flushed_ + pending_; }
     // The bucket rows, with the buffered values added.
     const detail::adwin_histogram& histogram() const { return window(); }
 
@@ -153,25 +151,51 @@ private:
 
     void restart() {
         drift_ = false;
-        until_check_ = p_.clock;
+        until_check_ = static_cast<std::size_t>(p_.clock);
         pending_ = 0;
         hist_.clear();
+        arm();
     }
 
+    // The fast path of update(x) takes values while the buffer stays short of
+    // the next test and of full; none after a detection (the next update restarts).
+    void arm() const noexcept {
+        fast_end_ = drift_ ? 0 : std::min(until_check_, buffer_size) - 1;
+    }
+
+    [[gnu::noinline]] bool update_slow(double x) {
+        if (drift_) restart();
+        buf_[pending_++] = x;
+        if (pending_ == until_check_)
+            check();
+        else if (pending_ == buffer_size)
+            flush();
+        return drift_;
+    }
+
+    // The buffer into the histogram; until_check_ counts from the buffer's start.
     void flush() const {
         hist_.push_bulk(buf_.data(), pending_);
+        flushed_ += pending_;
+        until_check_ -= pending_;
         pending_ = 0;
+        arm();
     }
     const detail::adwin_histogram& window() const {
         flush();
         return hist_;
     }
 
-    // The test of an update where River tests: the buffer in, then the scan
-    // once the window holds more than grace_period values.
+    // The test of an update where River tests (the buffer has reached
+    // until_check_): the buffer in, then the scan once the window holds more
+    // than grace_period values. Sets drift_ and counts a detection.
     bool check() {
         flush();
-        return hist_.width() > grace_ && detect();
+        until_check_ = static_cast<std::size_t>(p_.clock);
+        drift_ = hist_.width() > grace_ && detect();
+        n_detections_ += drift_;
+        arm();
+        return drift_;
     }
 
     // The splits in River's scan order (oldest bucket first, the newest never
@@ -228,8 +252,10 @@ private:
             }
             double dprime = w == screen_w_ ? screen_dprime_ : -1.0;  // -1: not computed yet
             const double var_w = hist_.window_variance() / w;
-            const std::size_t n = build_scan();
             const double c1 = detail::rounded(2.0 / 3.0 * screen_dprime_), c2 = 2.0 * var_w * screen_dprime_;
+            // Most tests end here: no split of the window can be a cut.
+            if (!detail::adwin_any_candidate(hist_, mwl_, c1, c2)) break;
+            const std::size_t n = build_scan();
             for (std::size_t i0 = 0; i0 < n && !again; i0 += detail::scan_lanes) {
                 unsigned maybe = detail::adwin_screen(scan_, i0, mwl_, c1, c2);
                 if (maybe != 0 && dprime < 0.0) dprime = std::log(2.0 * std::log(w) / p_.delta);
@@ -263,8 +289,10 @@ private:
     mutable detail::adwin_histogram hist_;
     mutable std::array<double, buffer_size> buf_{};
     mutable std::size_t pending_ = 0;  // values in buf_
+    mutable std::size_t fast_end_ = 0;  // update(x) buffers inline while pending_ < fast_end_
+    mutable std::size_t until_check_ = 32;  // from the buffer's start, updates up to the next test (>= 1)
+    mutable std::uint64_t flushed_ = 0;  // updates into the histogram since construction or reset()
     detail::adwin_scan scan_;
-    std::int64_t until_check_ = 32;  // updates until the next cut test
     double screen_w_ = 0.0, screen_dprime_ = 0.0;  // the screen's width w0 and d' at w0
 };
 

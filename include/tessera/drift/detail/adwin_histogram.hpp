@@ -63,6 +63,9 @@ public:
     // what a row receives is appended in place, its front pairs merge straight
     // into the tail of row r + 1, and the rest (fewer than cap) moves to the front.
     static constexpr std::size_t bulk_max = 64;
+    // Between pushes a row's storage is readable this many summaries past its
+    // count (stale values there): whole-vector loads of a row need no mask.
+    static constexpr std::size_t row_slack = bulk_max;
     void push_bulk(const double* xs, std::size_t n) {
         for (; n > bulk_max; xs += bulk_max, n -= bulk_max) push_bulk(xs, bulk_max);
         if (n == 0) return;
@@ -171,6 +174,8 @@ public:
         return v > 0.0 ? v : 0.0;
     }
 
+    // 2^r, the values per summary of row r (r < 64).
+    static double row_size(std::size_t r) noexcept { return static_cast<double>(std::uint64_t{1} << r); }
     // 2^-r for a row index (r < 64), built from its IEEE 754 exponent bits.
     static double pow2_neg(std::size_t r) noexcept {
         return std::bit_cast<double>((std::uint64_t{1023} - r) << 52);
